@@ -5,6 +5,7 @@ CREATE TABLE app.spotlight_score_components (
     item_type varchar(12) NOT NULL, -- Item type: 'signal', 'candidate', 'pursuit'
     item_id bigint NOT NULL, -- Item ID
     spotlight_id int NOT NULL, -- Spotlight configuration ID
+    -- wsdb:allow E510 the seed's three names are examples of an open set that spotlight_rule config extends
     component_name varchar(64) NOT NULL, -- Component: 'industry_match', 'budget_fit', 'geo_alignment'
     component_score decimal(6, 2) NOT NULL, -- Score (can be positive/negative)
     -- Weight multiplier (default 1.0)
@@ -18,7 +19,7 @@ CREATE TABLE app.spotlight_score_components (
     CONSTRAINT FK_app_spotlight_score_components_spotlight_id_app_spotlights FOREIGN KEY (org_id, spotlight_id)
     REFERENCES app.spotlights (org_id, spotlight_id),
     CONSTRAINT CK_app_spotlight_score_components_item_type CHECK (item_type IN ('signal', 'candidate', 'pursuit')),
-    -- The seed's three names are examples of an open set driven by spotlight_rule config; the check keeps names well-formed.
+    -- Component names are an open set (spotlight_rule config adds them); the check keeps them well-formed.
     CONSTRAINT CK_app_spotlight_score_components_component_name CHECK (
         component_name <> '' AND component_name NOT LIKE '%[^a-z0-9_]%'
     ),

@@ -1,4 +1,5 @@
 -- Enhanced dashboard view with multi-factor priority scoring.
+--
 -- Items: open candidates ('new', 'triaged', 'nurture', 'on_hold'), open pursuits ('qual' to 'submit') and open signals
 -- (not yet linked to a candidate). priority_score = SLA urgency + ICP band + stage - workload penalty:
 --   SLA urgency 100 with an open breach, else by hours since the last touch: 50 from 72 h (aging),

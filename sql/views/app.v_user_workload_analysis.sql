@@ -1,4 +1,5 @@
 -- Performance analytics for workload distribution.
+--
 -- One row per owner with open items on app.v_today_panel. at_risk_items: not breached yet, but overdue, due within
 -- three days or untouched for 72 hours or more; stale_items: untouched for a week (168 hours) or more.
 CREATE OR ALTER VIEW app.v_user_workload_analysis

@@ -1,0 +1,559 @@
+"""Read `sql/` into a :class:`~harness.model.Catalog`.
+
+Each file is split into batches on ``GO`` (:mod:`harness.batches`), tokenized once by sqlglot, split
+into statements (:mod:`harness.statements`) and parsed. Tables, indexes and views come from sqlglot's
+tree; procedure and function headers are read from the tokens and their bodies statement by
+statement. When sqlglot cannot parse a routine body, sqlfluff's tree is the fallback
+(:mod:`harness.fallback`). Problems become findings; a file that does not parse does not stop the
+others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from . import fallback
+from .batches import BatchError, split_batches
+from .comments import KNOWN_DIRECTIVES, FileComments
+from .findings import FindingSink
+from .model import (
+    Catalog,
+    Column,
+    Constraint,
+    Index,
+    Location,
+    Parameter,
+    Routine,
+    Schema,
+    Script,
+    SourceFile,
+    Table,
+    View,
+    key,
+)
+from .statements import Slice, StatementError, parse_slice, split, to_statements, tokenize, word
+from .types import type_text
+
+KINDS = ("security", "tables", "views", "functions", "procedures", "data")
+
+
+def discover(root: Path) -> list[Path]:
+    """All ``.sql`` files below ``root/sql``, in a stable order."""
+    base = root / "sql"
+    return sorted(p for p in base.rglob("*.sql") if p.is_file())
+
+
+def read_catalog(root: Path, sink: FindingSink) -> Catalog:
+    """Read every file of ``root/sql`` into a catalog; problems go to ``sink``."""
+    catalog = Catalog()
+    pending_indexes: list[Index] = []
+    for path in discover(root):
+        rel = path.relative_to(root).as_posix()
+        parts = path.relative_to(root / "sql").parts
+        kind = parts[0] if len(parts) == 2 else "/".join(parts[:-1])
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            sink.add(rel, 1, "E102", f"cannot read the file: {error}")
+            continue
+        source = SourceFile(rel, kind, path.stem, text)
+        catalog.files.append(source)
+        if kind not in KINDS:
+            sink.add(rel, 1, "E304", f"'{kind}' is not a kind folder (use one of: {', '.join(KINDS)})")
+            continue
+        _FileReader(source, catalog, sink, pending_indexes).read()
+    for index in pending_indexes:
+        table = catalog.tables.get(index.table.lower())
+        if table is None:
+            sink.add(index.location.path, index.location.line, "E200", f"index {index.name} is on unknown table {index.table}")
+            continue
+        table.indexes.append(index)
+    return catalog
+
+
+class _FileReader:
+    def __init__(self, source: SourceFile, catalog: Catalog, sink: FindingSink, pending_indexes: list[Index]) -> None:
+        self.source = source
+        self.catalog = catalog
+        self.sink = sink
+        self.pending_indexes = pending_indexes
+        self.comments = FileComments(source.text)
+        source.comments = self.comments
+        self.script: Script | None = None
+
+    # -- helpers -----------------------------------------------------------------------------
+    def finding(self, line: int, code: str, message: str) -> None:
+        self.sink.add(self.source.path, line, code, message)
+
+    def loc(self, line: int) -> Location:
+        return Location(self.source.path, line)
+
+    def register(self, kind: str, obj_key: str, line: int, store: dict, obj) -> None:
+        if obj_key in store or (kind != "schema" and self.catalog.relation(obj_key) is not None) or obj_key in self.catalog.routines:
+            self.finding(line, "E305", f"{obj_key} is defined more than once")
+            return
+        store[obj_key] = obj
+        self.source.objects.append(f"{kind}:{obj_key}")
+
+    # -- entry -------------------------------------------------------------------------------
+    def read(self) -> None:
+        for directive in self.comments.directives:
+            if directive.name not in KNOWN_DIRECTIVES:
+                self.finding(directive.line, "W120", f"unknown directive wsdb:{directive.name}")
+        try:
+            batches = split_batches(self.source.text)
+        except BatchError as error:
+            self.finding(error.line, "E102", error.reason)
+            return
+        for batch in batches:
+            try:
+                tokens = tokenize(batch.text, batch.start_line - 1)
+            except TokenError as error:
+                self.finding(batch.start_line, "E100", f"cannot tokenize: {error}")
+                continue
+            if not tokens:
+                continue
+            if self._is_routine(tokens):
+                self._routine(tokens, batch.text)
+                continue
+            for piece in split(tokens):
+                self._statement(piece, batch.text)
+
+    @staticmethod
+    def _is_routine(tokens: list[Token]) -> bool:
+        words = [word(t) for t in tokens[:4]]
+        if words[:1] != ["CREATE"]:
+            return False
+        rest = words[3:4] if words[1:3] == ["OR", "ALTER"] else words[1:2]
+        return bool(rest) and rest[0] in ("PROC", "PROCEDURE", "FUNCTION", "TRIGGER")
+
+    # -- statements outside routines -----------------------------------------------------------
+    def _statement(self, piece: Slice, source: str) -> None:
+        words = [word(t) for t in piece.tokens[:4]]
+        line = piece.line
+        if words[0] == "CREATE" and words[1] == "SCHEMA":
+            self._schema(piece, line)
+            return
+        if self.source.kind == "data":
+            self._data_statement(piece, source)
+            return
+        try:
+            tree = parse_slice(piece, source)
+        except StatementError as error:
+            self.finding(error.line, "E100", f"does not parse: {error}")
+            return
+        if isinstance(tree, exp.Create):
+            create_kind = (tree.args.get("kind") or "").upper()
+            if create_kind == "TABLE":
+                self._table(tree, piece)
+                return
+            if create_kind.endswith("INDEX"):
+                self._index(tree, piece)
+                return
+            if create_kind == "VIEW":
+                self._view(tree, piece)
+                return
+        self.finding(line, "E103", f"{' '.join(w or '' for w in words[:2]).strip()} statement is not allowed in sql/{self.source.kind}/")
+
+    def _data_statement(self, piece: Slice, source: str) -> None:
+        if self.script is None:
+            target = self.source.identity
+            self.script = Script(target, self.loc(piece.line), description=self.comments.object_description(piece.line))
+            self.catalog.scripts.append(self.script)
+            self.source.objects.append(f"data:{key(target)}")
+        errors: list[StatementError] = []
+        self.script.body.extend(to_statements([piece], source, errors))
+        for error in errors:
+            self.finding(error.line, "E100", f"does not parse: {error}")
+
+    def _schema(self, piece: Slice, line: int) -> None:
+        name_token = piece.tokens[2] if len(piece.tokens) > 2 else None
+        if name_token is None:
+            self.finding(line, "E100", "CREATE SCHEMA without a name")
+            return
+        schema = Schema(name_token.text, self.loc(line), self.comments.object_description(line))
+        self.register("schema", schema.key, line, self.catalog.schemas, schema)
+
+    # -- tables --------------------------------------------------------------------------------
+    def _table(self, tree: exp.Create, piece: Slice) -> None:
+        schema_expr = tree.this
+        table_expr = schema_expr.this if isinstance(schema_expr, exp.Schema) else schema_expr
+        line = piece.line
+        table = Table(table_expr.db, table_expr.name, self.loc(line), description=self.comments.object_description(line))
+        for directive in self.comments.directives_for(line, "never-deleted"):
+            table.never_deleted = directive.args or "declared"
+        if not table.schema:
+            self.finding(line, "E207", f"table {table.name} is not schema-qualified")
+        for element in schema_expr.expressions if isinstance(schema_expr, exp.Schema) else []:
+            if isinstance(element, exp.ColumnDef):
+                self._column(table, element)
+            elif isinstance(element, exp.Constraint):
+                self._table_constraint(table, element)
+            elif isinstance(element, (exp.CheckColumnConstraint, exp.PrimaryKey, exp.ForeignKey, exp.UniqueColumnConstraint)):
+                # A table constraint written without CONSTRAINT <name>: SQL Server would name it.
+                self._table_constraint(table, exp.Constraint(this=None, expressions=[element]), line=_line_of(element, line))
+            else:
+                self.finding(_line_of(element, line), "E100", f"table element not understood: {element.sql('tsql')[:60]}")
+        self.register("table", table.key, line, self.catalog.tables, table)
+
+    def _column(self, table: Table, element: exp.ColumnDef) -> None:
+        line = _line_of(element.this, table.location.line)
+        kind = element.args.get("kind")
+        column = Column(
+            name=element.name,
+            type=type_text(kind) if kind is not None else None,
+            nullable=True,
+            location=self.loc(line),
+            description=self.comments.item_description(line),
+        )
+        explicit_null = False
+        for constraint in element.args.get("constraints") or []:
+            ckind = constraint.args.get("kind")
+            name = constraint.this.name if isinstance(constraint.this, exp.Identifier) else None
+            cline = _line_of(constraint.this, line) if name else line
+            if isinstance(ckind, exp.NotNullColumnConstraint):
+                column.nullable = bool(ckind.args.get("allow_null"))
+                explicit_null = True
+            elif isinstance(ckind, exp.GeneratedAsIdentityColumnConstraint):
+                column.identity = True
+            elif isinstance(ckind, exp.ComputedColumnConstraint):
+                computed = ckind.this
+                column.computed = computed.sql("tsql", copy=False)
+                column.persisted = bool(ckind.args.get("persisted"))
+                column.nullable = not ckind.args.get("not_null")
+                explicit_null = True
+                column.type = type_text(computed.args["to"]) if isinstance(computed, exp.Cast) else None
+                table.constraints.append(Constraint(None, "COMPUTED", [column.name], self.loc(line), expression=computed))
+            elif isinstance(ckind, exp.DefaultColumnConstraint):
+                column.default = ckind.this.sql("tsql", copy=False)
+                column.default_name = name
+                table.constraints.append(
+                    Constraint(name, "DF", [column.name], self.loc(cline), expression=ckind.this, description=None)
+                )
+            elif isinstance(ckind, exp.CheckColumnConstraint):
+                table.constraints.append(Constraint(name, "CK", [column.name], self.loc(cline), expression=ckind.this))
+            elif isinstance(ckind, exp.PrimaryKeyColumnConstraint):
+                table.constraints.append(Constraint(name, "PK", [column.name], self.loc(cline)))
+            elif isinstance(ckind, exp.UniqueColumnConstraint):
+                table.constraints.append(Constraint(name, "UQ", [column.name], self.loc(cline)))
+            elif isinstance(ckind, exp.Reference):
+                target = ckind.this
+                ref_table = target.this if isinstance(target, exp.Schema) else target
+                ref_cols = [c.name for c in target.expressions] if isinstance(target, exp.Schema) else []
+                table.constraints.append(
+                    Constraint(name, "FK", [column.name], self.loc(cline), ref_table=_dotted(ref_table), ref_columns=ref_cols)
+                )
+        if not explicit_null and not column.identity:
+            column.nullable = True
+        if column.name.lower() in table.columns:
+            self.finding(line, "E305", f"column {column.name} is defined twice in {table.full_name}")
+        table.columns[column.name.lower()] = column
+
+    def _table_constraint(self, table: Table, element: exp.Constraint, line: int | None = None) -> None:
+        name = element.this.name if isinstance(element.this, exp.Identifier) else None
+        line = line or _line_of(element.this, table.location.line)
+        description = self.comments.item_description(line)
+        parts = element.expressions
+        if any(isinstance(p, exp.ForeignKey) for p in parts):
+            fk = next(p for p in parts if isinstance(p, exp.ForeignKey))
+            reference = fk.args.get("reference")
+            target = reference.this if reference is not None else None
+            ref_table = target.this if isinstance(target, exp.Schema) else target
+            ref_cols = [c.name for c in target.expressions] if isinstance(target, exp.Schema) else []
+            table.constraints.append(
+                Constraint(
+                    name,
+                    "FK",
+                    [c.name for c in fk.expressions],
+                    self.loc(line),
+                    ref_table=_dotted(ref_table) if ref_table is not None else None,
+                    ref_columns=ref_cols,
+                    description=description,
+                )
+            )
+            return
+        if any(isinstance(p, exp.CheckColumnConstraint) for p in parts):
+            check = next(p for p in parts if isinstance(p, exp.CheckColumnConstraint))
+            columns = sorted({c.name for c in check.this.find_all(exp.Column)})
+            table.constraints.append(Constraint(name, "CK", columns, self.loc(line), expression=check.this, description=description))
+            return
+        if any(isinstance(p, (exp.PrimaryKeyColumnConstraint, exp.PrimaryKey)) for p in parts):
+            ckind = "PK"
+        elif any(isinstance(p, (exp.UniqueColumnConstraint, exp.UniqueKeyProperty)) for p in parts):
+            ckind = "UQ"
+        else:
+            self.finding(line, "E100", f"constraint {name or ''} not understood")
+            return
+        clustered = None
+        if any(isinstance(p, exp.ClusteredColumnConstraint) for p in element.walk()):
+            clustered = True
+        elif any(isinstance(p, exp.NonClusteredColumnConstraint) for p in element.walk()):
+            clustered = False
+        columns = []
+        for node in element.walk():
+            if isinstance(node, exp.Column):
+                columns.append(node.name)
+            elif isinstance(node, exp.Identifier) and isinstance(node.parent, (exp.PrimaryKey, exp.Schema)):
+                columns.append(node.name)
+        table.constraints.append(Constraint(name, ckind, columns, self.loc(line), clustered=clustered, description=description))
+
+    # -- indexes -------------------------------------------------------------------------------
+    def _index(self, tree: exp.Create, piece: Slice) -> None:
+        index_expr = tree.this
+        line = piece.line
+        params = index_expr.args.get("params")
+        keys = []
+        include = []
+        where = None
+        if params is not None:
+            for ordered in params.args.get("columns") or []:
+                column = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+                keys.append((column.name, bool(ordered.args.get("desc")) if isinstance(ordered, exp.Ordered) else False))
+            include = [c.name for c in params.args.get("include") or []]
+            where_expr = params.args.get("where")
+            where = where_expr.this if isinstance(where_expr, exp.Where) else where_expr
+        if isinstance(where, exp.Paren):
+            where = where.this
+        kind = (tree.args.get("kind") or "").upper()
+        index = Index(
+            name=index_expr.name,
+            table=_dotted(index_expr.args.get("table")),
+            keys=keys,
+            location=self.loc(line),
+            unique=bool(tree.args.get("unique")),
+            clustered=kind.startswith("CLUSTERED"),
+            include=include,
+            filter=where,
+            filter_sql=where.sql("tsql", copy=False) if where is not None else None,
+            description=self.comments.item_description(line),
+        )
+        for directive in self.comments.directives_for(line, "alias"):
+            alias = directive.args.split()[0] if directive.args else ""
+            if alias:
+                index.aliases.append(alias)
+        if "." not in index.table:
+            self.finding(line, "E207", f"index {index.name} names table {index.table} without its schema")
+        self.source.objects.append(f"index:{key(index.table)}")
+        self.pending_indexes.append(index)
+
+    # -- views ---------------------------------------------------------------------------------
+    def _view(self, tree: exp.Create, piece: Slice) -> None:
+        name = tree.this
+        line = piece.line
+        view = View(
+            name.db,
+            name.name,
+            self.loc(line),
+            query=tree.args.get("expression"),
+            description=self.comments.object_description(line),
+            create_form="CREATE OR ALTER" if _is_create_or_alter(piece.tokens) else "CREATE",
+        )
+        if not view.schema:
+            self.finding(line, "E207", f"view {view.name} is not schema-qualified")
+        self.register("view", view.key, line, self.catalog.views, view)
+
+    # -- routines ------------------------------------------------------------------------------
+    def _routine(self, tokens: list[Token], source: str) -> None:
+        line = tokens[0].line
+        or_alter = _is_create_or_alter(tokens)
+        i = 3 if or_alter else 1
+        kind_word = word(tokens[i])
+        if kind_word == "TRIGGER":
+            self.finding(line, "E103", "triggers are not part of this package's object kinds")
+            return
+        kind = "function" if kind_word == "FUNCTION" else "procedure"
+        i += 1
+        parts: list[str] = []
+        while i < len(tokens) and tokens[i].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+            parts.append(tokens[i].text)
+            i += 1
+            if i < len(tokens) and tokens[i].token_type == TokenType.DOT:
+                i += 1
+                continue
+            break
+        schema_name, object_name = (parts[0], parts[1]) if len(parts) >= 2 else ("", parts[0] if parts else "")
+        routine = Routine(
+            schema_name,
+            object_name,
+            kind,
+            self.loc(line),
+            description=self.comments.object_description(line),
+            create_form="CREATE OR ALTER" if or_alter else "CREATE",
+        )
+        if not schema_name:
+            self.finding(line, "E207", f"{kind} {object_name} is not schema-qualified")
+        body_start = self._routine_header(routine, tokens, i)
+        if body_start is None:
+            self.finding(line, "E100", f"{kind} {routine.full_name}: no AS before the body")
+            return
+        body = tokens[body_start:]
+        errors: list[StatementError] = []
+        if kind == "function" and body and word(body[0]) == "RETURN" and (routine.returns or "").lower() == "table":
+            try:
+                routine.return_query = parse_slice(Slice("SELECT", body[1:]), source)
+            except StatementError as error:
+                errors.append(error)
+        else:
+            routine.body = to_statements(split(body), source, errors)
+        if errors:
+            self._fallback(routine, source, errors)
+        self.register(kind, routine.key, line, self.catalog.routines, routine)
+
+    def _routine_header(self, routine: Routine, tokens: list[Token], i: int) -> int | None:
+        """Read parameters and RETURNS from ``tokens[i:]``; return the index of the first body token."""
+        n = len(tokens)
+        if i < n and tokens[i].token_type == TokenType.L_PAREN:
+            j = _matching_paren(tokens, i)
+            param_tokens = tokens[i + 1 : j]
+            i = j + 1
+        else:
+            j = _scan_to(tokens, i, ("RETURNS", "WITH", "FOR", "AS"))
+            param_tokens = tokens[i:j]
+            i = j
+        routine.parameters = [p for p in (self._parameter(ts) for ts in _split_commas(param_tokens)) if p]
+        if i < n and word(tokens[i]) == "RETURNS":
+            j = _scan_to(tokens, i + 1, ("WITH", "AS"))
+            routine.returns = _join(tokens[i + 1 : j])
+            i = j
+        if i < n and word(tokens[i]) in ("WITH", "FOR"):
+            # Routine options (SCHEMABINDING, RECOMPILE, EXECUTE AS ...) or FOR REPLICATION.
+            i += 1
+            while i < n and not (word(tokens[i]) == "AS" and word(tokens[i - 1]) not in ("EXECUTE", "EXEC")):
+                i += 1
+        if i < n and word(tokens[i]) == "AS":
+            return i + 1
+        return None
+
+    def _parameter(self, tokens: list[Token]) -> Parameter | None:
+        if len(tokens) < 3 or tokens[0].token_type != TokenType.PARAMETER:
+            self.finding(tokens[0].line if tokens else 1, "E100", f"parameter not understood: {_join(tokens)}")
+            return None
+        name = "@" + tokens[1].text
+        rest = tokens[2:]
+        if rest and word(rest[0]) == "AS":
+            rest = rest[1:]
+        type_tokens, default_tokens, output = [], [], False
+        target = type_tokens
+        for token in rest:
+            w = word(token)
+            if w in ("OUTPUT", "OUT"):
+                output = True
+                continue
+            if w == "READONLY":
+                continue
+            if token.token_type == TokenType.EQ and target is type_tokens:
+                target = default_tokens
+                continue
+            target.append(token)
+        return Parameter(
+            name,
+            _join(type_tokens).lower(),
+            self.loc(tokens[0].line),
+            default=_join(default_tokens) if default_tokens else None,
+            output=output,
+        )
+
+    def _fallback(self, routine: Routine, source: str, errors: list[StatementError]) -> None:
+        """sqlglot could not parse some statements: ask sqlfluff for the body's statements instead."""
+        result = fallback.statements_from_sqlfluff(source, routine.location.line - 1)
+        if result.unparsable:
+            for line, text in result.unparsable:
+                self.finding(line, "E101", f"{routine.kind} {routine.full_name}: unparsable section: {text}")
+            return
+        routine.body = result.statements
+        for line, message in result.errors:
+            self.finding(line, "E100", f"{routine.kind} {routine.full_name}: does not parse: {message}")
+
+
+def _matching_paren(tokens: list[Token], i: int) -> int:
+    depth = 0
+    for j in range(i, len(tokens)):
+        if tokens[j].token_type == TokenType.L_PAREN:
+            depth += 1
+        elif tokens[j].token_type == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(tokens)
+
+
+def _scan_to(tokens: list[Token], i: int, stops: tuple[str, ...]) -> int:
+    """Index of the first depth-0 token whose word is in ``stops`` (a parameter's own AS excluded)."""
+    depth = 0
+    j = i
+    while j < len(tokens):
+        token = tokens[j]
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and word(token) in stops:
+            is_parameter_as = word(token) == "AS" and j >= 2 and tokens[j - 2].token_type == TokenType.PARAMETER
+            if not is_parameter_as:
+                return j
+        j += 1
+    return j
+
+
+def _split_commas(tokens: list[Token]) -> list[list[Token]]:
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        if depth == 0 and token.token_type == TokenType.COMMA:
+            parts.append([])
+            continue
+        parts[-1].append(token)
+    return [p for p in parts if p]
+
+
+def _is_create_or_alter(tokens: list[Token]) -> bool:
+    return len(tokens) > 2 and [word(t) for t in tokens[1:3]] == ["OR", "ALTER"]
+
+
+def _join(tokens: list[Token]) -> str:
+    """Rebuild compact text from tokens: `varchar ( 16 )` -> `varchar(16)`, strings re-quoted."""
+    out = []
+    for token in tokens:
+        text = token.text
+        if token.token_type == TokenType.STRING:
+            text = "'" + text.replace("'", "''") + "'"
+        elif token.token_type == TokenType.NATIONAL_STRING:
+            text = "N'" + text.replace("'", "''") + "'"
+        elif token.token_type == TokenType.PARAMETER:
+            out.append("@")
+            continue
+        if out and token.token_type not in (TokenType.L_PAREN, TokenType.R_PAREN, TokenType.COMMA, TokenType.DOT) and out[-1] not in ("(", ".", "@"):
+            out.append(" ")
+        out.append(text)
+    return "".join(out).strip()
+
+
+def _dotted(table: exp.Expression | None) -> str:
+    if table is None:
+        return ""
+    if isinstance(table, exp.Table):
+        return ".".join(p for p in (table.catalog, table.db, table.name) if p)
+    return table.sql("tsql", copy=False)
+
+
+def _line_of(node: exp.Expression | None, default: int) -> int:
+    if node is None:
+        return default
+    for candidate in [node, *node.walk()]:
+        meta = getattr(candidate, "_meta", None) or {}
+        if isinstance(candidate, exp.Identifier) and "line" in (candidate.meta or {}):
+            return candidate.meta["line"]
+        if meta.get("line"):
+            return meta["line"]
+    return default
+
+
+__all__ = ["KINDS", "discover", "read_catalog", "ParseError"]
