@@ -84,10 +84,12 @@ class FileComments:
             paragraph.append(text)
         return " ".join(paragraph) or None
 
-    def item_description(self, line: int) -> str | None:
-        """Trailing comment of a column/constraint/index line, else the comment lines just above it."""
+    def item_description(self, line: int, *, above: bool = True) -> str | None:
+        """Trailing comment of a column/constraint/index line, else (with ``above``) the comment lines just above it."""
         if line in self.trailing:
             return self.trailing[line] or None
+        if not above:
+            return None
         block = [text for _, text in self.block_above(line) if text]
         return " ".join(block) or None
 

@@ -55,6 +55,8 @@ def _stars(tree, path: str, line: int, what: str, sink: FindingSink) -> None:
 def _statements(statements: list[Statement], path: str, what: str, sink: FindingSink) -> None:
     for statement in statements:
         _stars(statement.tree, path, statement.line, what, sink)
+        if statement.kind == "EXEC STRING":
+            sink.add(path, statement.line, "E707", f"{what}: EXEC of a string or variable; use sys.sp_executesql with parameters")
         if statement.kind == "RAISERROR":
             sink.add(path, statement.line, "E703", f"{what}: RAISERROR; use THROW with a documented number")
         if statement.kind == "THROW":
@@ -72,7 +74,7 @@ def _set_option(statement: Statement) -> str | None:
 
 def _check_procedure(routine: Routine, sink: FindingSink, text: str) -> None:
     path, line, what = routine.location.path, routine.location.line, f"procedure {routine.full_name}"
-    first = [_set_option(s) for s in routine.body[:2]]
+    first = [_set_option(s) or "" for s in routine.body[:2]]
     if sorted(first) != ["NOCOUNT ON", "XACT_ABORT ON"]:
         sink.add(path, line, "E705", f"{what} must begin with SET NOCOUNT ON; SET XACT_ABORT ON;")
     code = "\n".join(part for _, part in _code_lines(text)).upper()

@@ -12,7 +12,7 @@ An ``allow`` that matches no finding is itself reported (W121), so suppressions 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Severity(enum.Enum):
@@ -98,7 +98,7 @@ class Finding:
     path: str
     line: int
     code: str
-    message: str = field(compare=False)
+    message: str
 
     @property
     def severity(self) -> Severity:

@@ -113,6 +113,9 @@ def _check_table_names(table: Table, sink: FindingSink, seed_index_names: set[st
             sink.add(path, line, "E302", f"{name} should be named {prefix}<suffix>")
     for index in table.indexes:
         line = index.location.line
+        for alias in index.aliases:
+            if alias not in seed_index_names:
+                sink.add(path, line, "E302", f"alias {alias} of {index.name} is not a seed index name")
         if index.name in seed_index_names:
             continue
         kind = "UX" if index.unique else "IX"
@@ -121,6 +124,3 @@ def _check_table_names(table: Table, sink: FindingSink, seed_index_names: set[st
             sink.add(path, line, "E302", f"index {index.name} should be named {prefix}<suffix>")
         if len(index.name) > MAX_NAME:
             sink.add(path, line, "E302", f"index {index.name} is longer than {MAX_NAME} characters")
-        for alias in index.aliases:
-            if alias not in seed_index_names:
-                sink.add(path, line, "E302", f"alias {alias} of {index.name} is not a seed index name")

@@ -208,7 +208,8 @@ class _FileReader:
             type=type_text(kind) if kind is not None else None,
             nullable=True,
             location=self.loc(line),
-            description=self.comments.item_description(line),
+            # A column written on the CREATE TABLE line must not take the table's header as its description.
+            description=self.comments.item_description(line, above=line != table.location.line),
         )
         explicit_null = False
         for constraint in element.args.get("constraints") or []:

@@ -337,7 +337,13 @@ class Resolver:
                 )
             return left
         if isinstance(node, exp.Values):
-            return None
+            widths = set()
+            for row in node.expressions:
+                self.expressions(row, Scope(parent=outer), ctx, ctes, ctx.line)
+                widths.add(len(row.expressions) if isinstance(row, exp.Tuple) else 1)
+            if len(widths) > 1:
+                self.sink.add(ctx.path, _line(node, ctx.line), "E209", f"{ctx.what}: VALUES rows have different numbers of columns")
+            return [""] * min(widths) if widths else None
         if not isinstance(node, exp.Select):
             self.expressions(node, Scope(parent=outer), ctx, ctes, ctx.line)
             return None
@@ -401,6 +407,10 @@ class Resolver:
             return
         if isinstance(node, exp.Lateral):
             inner = node.this
+            if isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Anonymous):
+                schema = inner.this.name if isinstance(inner.this, (exp.Identifier, exp.Column, exp.Var)) else ""
+                self.function_source(scope, schema, inner.expression, alias, ctx, ctes, _line(inner, line))
+                return
             if isinstance(inner, exp.OpenJSON):
                 self.expressions(inner.this, scope, ctx, ctes, line)
                 columns = [c.name for c in inner.expressions] or ["key", "value", "type"]
@@ -484,24 +494,26 @@ class Resolver:
         return source
 
     def add_function_source(self, scope: Scope, table: exp.Table, ctx: Context, ctes: dict, line: int) -> Source:
-        call = table.this
-        schema = table.db
-        name = call.name if isinstance(call, exp.Anonymous) else call.sql("tsql")
-        alias = table.alias or name
-        columns = None
-        for argument in call.expressions if isinstance(call, exp.Anonymous) else []:
+        return self.function_source(scope, table.db, table.this, table.alias, ctx, ctes, _line(table, line))
+
+    def function_source(self, scope: Scope, schema: str, call: exp.Expression, alias: str, ctx: Context, ctes: dict, line: int) -> Source:
+        """A table-valued function in FROM or APPLY: check it exists, its arity, and take its columns."""
+        name = call.name if isinstance(call, exp.Anonymous) else call.sql("tsql", copy=False)
+        arguments = call.expressions if isinstance(call, exp.Anonymous) else []
+        for argument in arguments:
             self.expressions(argument, scope, ctx, ctes, line)
+        columns = None
         if schema and schema.lower() not in _SYSTEM_SCHEMAS:
             routine = self.catalog.routines.get(key(schema, name))
             if routine is None or routine.kind != "function":
-                self.sink.add(ctx.path, _line(table, line), "E205", f"{ctx.what}: unknown function {schema}.{name}")
+                self.sink.add(ctx.path, line, "E205", f"{ctx.what}: unknown function {schema}.{name}")
             else:
                 columns = self.function_columns(routine)
-                expected = len(routine.parameters)
-                given = len(call.expressions) if isinstance(call, exp.Anonymous) else expected
-                if given != expected:
-                    self.sink.add(ctx.path, _line(table, line), "E209", f"{ctx.what}: {schema}.{name} takes {expected} arguments, {given} given")
-        source = Source(alias.lower(), f"{schema}.{name}" if schema else name, columns)
+                if isinstance(call, exp.Anonymous) and len(arguments) != len(routine.parameters):
+                    self.sink.add(
+                        ctx.path, line, "E209", f"{ctx.what}: {schema}.{name} takes {len(routine.parameters)} arguments, {len(arguments)} given"
+                    )
+        source = Source((alias or name).lower(), f"{schema}.{name}" if schema else name, columns)
         scope.sources.append(source)
         return source
 

@@ -42,7 +42,7 @@ STATEMENT_STARTS = {
 # Statements that carry no table or column references worth resolving; they are not parsed.
 UNPARSED = {
     "THROW", "RETURN", "PRINT", "RAISERROR", "BREAK", "CONTINUE", "GOTO", "WAITFOR",
-    "COMMIT", "ROLLBACK", "SAVE", "BEGIN TRANSACTION",
+    "COMMIT", "ROLLBACK", "SAVE", "BEGIN TRANSACTION", "EXEC STRING",
 }
 
 
@@ -153,9 +153,25 @@ def split(tokens: list[Token]) -> list[Slice]:
             i = j
             continue
         j = _end_of_statement(tokens, words, i)
-        out.append(Slice(w or token.token_type.name, tokens[i:j]))
+        kind = w or token.token_type.name
+        if kind in ("EXEC", "EXECUTE") and _executes_a_string(tokens, i):
+            kind = "EXEC STRING"
+        out.append(Slice(kind, tokens[i:j]))
         i = j
     return out
+
+
+def _executes_a_string(tokens: list[Token], i: int) -> bool:
+    """EXEC (<string>) or EXEC @variable (not EXEC @rc = proc): dynamic SQL or a dynamic module name."""
+    if i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    if nxt.token_type in (TokenType.L_PAREN, TokenType.STRING, TokenType.NATIONAL_STRING):
+        return True
+    if nxt.token_type == TokenType.PARAMETER:
+        after = tokens[i + 3] if i + 3 < len(tokens) else None
+        return after is None or after.token_type != TokenType.EQ
+    return False
 
 
 def _strip_top(tokens: list[Token]) -> list[Token]:

@@ -16,7 +16,10 @@ SET
     m.description = v.description
 FROM core.module AS m
 INNER JOIN @module AS v ON m.module_code = v.module_code
-WHERE m.name <> v.name OR COALESCE(m.description, N'') <> COALESCE(v.description, N'');
+-- A binary collation makes a change of letter case count as a change.
+WHERE
+    m.name <> v.name COLLATE Latin1_General_100_BIN2
+    OR COALESCE(m.description, N'') <> COALESCE(v.description, N'') COLLATE Latin1_General_100_BIN2;
 
 INSERT INTO core.module (module_code, name, description)
 SELECT

@@ -4,7 +4,7 @@ CREATE TABLE app.drip_schedule (
     org_id int NOT NULL, -- Organization ID
     candidate_id bigint NOT NULL, -- Target candidate
     template_id int NOT NULL, -- Email template ID
-    next_run_at datetime2 NULL, -- Next send time
+    next_run_at datetime2 NULL CONSTRAINT DF_app_drip_schedule_next_run_at DEFAULT (SYSUTCDATETIME()), -- Next send time
     cadence_days int NOT NULL, -- Days between sends
     status varchar(12) NOT NULL CONSTRAINT DF_app_drip_schedule_status DEFAULT ('active'), -- Status: 'active', 'paused', 'done'
     last_sent_at datetime2 NULL, -- Last send timestamp

@@ -31,9 +31,8 @@ CREATE TABLE app.identity_resolution_conflicts (
     CONSTRAINT CK_app_identity_resolution_conflicts_conflicting_contact_ids CHECK (ISJSON(conflicting_contact_ids) = 1),
     CONSTRAINT CK_app_identity_resolution_conflicts_conflicting_client_ids CHECK (ISJSON(conflicting_client_ids) = 1),
     CONSTRAINT CK_app_identity_resolution_conflicts_resolution_status CHECK (resolution_status IN ('pending', 'resolved', 'ignored')),
-    CONSTRAINT CK_app_identity_resolution_conflicts_resolved CHECK (
-        resolution_status = 'pending' OR (resolved_by IS NOT NULL AND resolved_at IS NOT NULL)
-    )
+    -- A closed conflict has a time; resolved_by stays NULL when a system process closed it.
+    CONSTRAINT CK_app_identity_resolution_conflicts_resolved CHECK (resolution_status = 'pending' OR resolved_at IS NOT NULL)
 );
 
 CREATE NONCLUSTERED INDEX IX_app_identity_resolution_conflicts_key -- Conflicts of a key, pending ones first

@@ -25,7 +25,7 @@ CREATE TABLE app.spotlight_score_components (
     ),
     CONSTRAINT CK_app_spotlight_score_components_component_weight CHECK (component_weight >= 0),
     CONSTRAINT CK_app_spotlight_score_components_max_possible_score CHECK (
-        max_possible_score >= 0 AND ABS(component_score) <= max_possible_score
+        max_possible_score >= 0 AND component_score <= max_possible_score
     )
 );
 

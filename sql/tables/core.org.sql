@@ -6,6 +6,5 @@ CREATE TABLE core.org (
     is_active bit NOT NULL CONSTRAINT DF_core_org_is_active DEFAULT (1), -- Active flag
     created_at datetime2 NOT NULL CONSTRAINT DF_core_org_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
     updated_at datetime2 NOT NULL CONSTRAINT DF_core_org_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
-    CONSTRAINT PK_core_org PRIMARY KEY CLUSTERED (org_id),
-    CONSTRAINT UQ_core_org_name UNIQUE NONCLUSTERED (name)
+    CONSTRAINT PK_core_org PRIMARY KEY CLUSTERED (org_id)
 );

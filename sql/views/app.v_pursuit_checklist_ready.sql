@@ -1,4 +1,6 @@
 -- Determines if a pursuit's required checklist items are complete.
+--
+-- ready = 1 when no required item of the pursuit is still open; a pursuit without required items is ready.
 CREATE OR ALTER VIEW app.v_pursuit_checklist_ready
 AS
 SELECT

@@ -1,6 +1,7 @@
 -- Aggregated view with total scores and component breakdowns.
 --
--- One row per scoring run: the components an algorithm version wrote for an item and spotlight at one scored_at.
+-- One row per scoring run: the components an algorithm version wrote for an item and spotlight at one scored_at
+-- (writers give every component of a run the same scored_at).
 -- total_score sums component_score * component_weight; score_breakdown is a JSON array of the components, highest
 -- weighted score first; top_positive / top_negative name the component with the highest positive / lowest negative
 -- weighted score (NULL when there is none).
