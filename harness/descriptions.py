@@ -29,30 +29,34 @@ def check(catalog: Catalog, sink: FindingSink) -> None:
             sink.add(obj.location.path, obj.location.line, "E600", f"{kind} {obj.full_name} has no description (comment above CREATE)")
 
 
+ALIAS_PROPERTY = "wsdb_alias"
+
+
 def _n(text: str) -> str:
     return "N'" + text.replace("'", "''") + "'"
 
 
-def _property(levels: list[tuple[str, str]], value: str) -> str:
+def _property(levels: list[tuple[str, str]], value: str, name: str = "MS_Description") -> str:
     args = []
     for number, (level_type, level_name) in enumerate(levels):
         args.append(f"N'{level_type}', {_n(level_name)}")
     padded = args + ["NULL, NULL"] * (3 - len(args))
-    listing = f"sys.fn_listextendedproperty(N'MS_Description', {', '.join(padded)})"
+    listing = f"sys.fn_listextendedproperty({_n(name)}, {', '.join(padded)})"
     named = ", ".join(
         f"@level{number}type = N'{level_type}', @level{number}name = {_n(level_name)}"
         for number, (level_type, level_name) in enumerate(levels)
     )
     return (
         f"IF EXISTS (SELECT 1 FROM {listing})\n"
-        f"    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = {_n(value)}, {named};\n"
+        f"    EXEC sys.sp_updateextendedproperty @name = {_n(name)}, @value = {_n(value)}, {named};\n"
         f"ELSE\n"
-        f"    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = {_n(value)}, {named};\n"
+        f"    EXEC sys.sp_addextendedproperty @name = {_n(name)}, @value = {_n(value)}, {named};\n"
     )
 
 
 def extended_property_sql(obj: Table | View | Routine) -> str:
-    """T-SQL that sets MS_Description on the object (and, for tables, on each described column)."""
+    """T-SQL that sets MS_Description on the object and, for tables, on each described column and index,
+    plus ``wsdb_alias`` on indexes that honour seed index names."""
     if isinstance(obj, Table):
         level1 = ("TABLE", obj.name)
     elif isinstance(obj, View):
@@ -70,4 +74,7 @@ def extended_property_sql(obj: Table | View | Routine) -> str:
         for index in obj.indexes:
             if index.description:
                 parts.append(_property(base + [("INDEX", index.name)], index.description))
+            if index.aliases:
+                # Seed index names this index honours (docs/unique-key-aliases.md), findable in the catalog.
+                parts.append(_property(base + [("INDEX", index.name)], ", ".join(index.aliases), ALIAS_PROPERTY))
     return "".join(parts)

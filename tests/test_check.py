@@ -32,3 +32,13 @@ def test_an_allow_without_a_reason_and_an_unknown_directive_are_reported(real_tr
 def test_a_root_without_sql_is_a_project_error(tmp_path):
     with pytest.raises(ProjectError, match="no sql/ folder"):
         run_check(tmp_path)
+
+
+def test_every_finding_code_is_documented_in_docs_checks_md():
+    from harness.findings import CODES
+
+    from .conftest import REPO
+
+    text = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    for code in CODES.values():
+        assert f"| `{code.code}` | {code.severity.value} | {code.title} |" in text

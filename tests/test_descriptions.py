@@ -31,6 +31,16 @@ def test_descriptions_render_as_idempotent_ms_description_statements(real_tree):
     assert "N'Source: ''email'', ''ad'', ''call'', ''note'''" in sql  # quotes doubled inside N'...'
 
 
+def test_index_aliases_render_as_a_wsdb_alias_property_on_the_index(real_tree):
+    table = real_tree.check().catalog.tables["app.proposal"]
+    sql = extended_property_sql(table)
+    assert (
+        "EXEC sys.sp_addextendedproperty @name = N'wsdb_alias', @value = N'UX_proposal_version_once', "
+        "@level0type = N'SCHEMA', @level0name = N'app', @level1type = N'TABLE', @level1name = N'proposal', "
+        "@level2type = N'INDEX', @level2name = N'UX_proposal_version';"
+    ) in sql
+
+
 def test_rendered_description_statements_parse_as_t_sql(real_tree):
     catalog = real_tree.check().catalog
     for obj in [*catalog.tables.values(), *catalog.views.values(), *catalog.routines.values()]:
@@ -38,3 +48,12 @@ def test_rendered_description_statements_parse_as_t_sql(real_tree):
         for batch in split_batches(text):
             for piece in split(tokenize(batch.text)):
                 parse_slice(piece, batch.text)
+
+
+def test_rendered_description_statements_pass_sqlfluffs_tsql_grammar(real_tree):
+    from sqlfluff.core import FluffConfig, Linter
+
+    table = real_tree.check().catalog.tables["app.proposal"]
+    parsed = Linter(config=FluffConfig(overrides={"dialect": "tsql"})).parse_string(extended_property_sql(table))
+    assert parsed.tree is not None
+    assert list(parsed.tree.recursive_crawl("unparsable")) == []
