@@ -35,7 +35,7 @@ CODES: dict[str, Code] = {
     for c in [
         # Reading and parsing
         Code("E100", "statement does not parse"),
-        Code("E101", "routine body has an unparsable section (sqlfluff)"),
+        Code("E101", "statement neither sqlglot nor its sqlfluff fallback can parse"),
         Code("E102", "file cannot be read or split into batches"),
         Code("E103", "statement kind is not allowed in this folder"),
         Code("E199", "object could not be analysed (an internal error of wsdb: please report it)"),

@@ -136,6 +136,8 @@ class Statement:
     text: str
     tree: Any = None
     is_condition: bool = False
+    # When only sqlfluff could parse the statement: ("table" | "procedure", dotted name, line) it names.
+    references: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass

@@ -118,9 +118,13 @@ class _FileReader:
             if not tokens:
                 continue
             if self._is_routine(tokens):
-                self._routine(tokens, batch.text)
+                self._routine(tokens, batch.text, batch.start_line)
                 continue
-            for piece in split(tokens):
+            pieces = split(tokens)
+            if self.source.kind == "data" and not _creates_schema(pieces):
+                self._data_batch(pieces, batch.text, batch.start_line)
+                continue
+            for piece in pieces:
                 self._statement(piece, batch.text)
 
     @staticmethod
@@ -137,9 +141,6 @@ class _FileReader:
         line = piece.line
         if words[0] == "CREATE" and words[1] == "SCHEMA":
             self._schema(piece, line)
-            return
-        if self.source.kind == "data":
-            self._data_statement(piece, source)
             return
         try:
             tree = parse_slice(piece, source)
@@ -159,16 +160,23 @@ class _FileReader:
                 return
         self.finding(line, "E103", f"{' '.join(w or '' for w in words[:2]).strip()} statement is not allowed in sql/{self.source.kind}/")
 
-    def _data_statement(self, piece: Slice, source: str) -> None:
+    def _data_batch(self, pieces: list[Slice], source: str, start_line: int) -> None:
+        """Statements of a data script: parsed by sqlglot, or by the sqlfluff fallback when it cannot."""
         if self.script is None:
             target = self.source.identity
-            self.script = Script(target, self.loc(piece.line), description=self.comments.object_description(piece.line))
+            line = pieces[0].line if pieces else start_line
+            self.script = Script(target, self.loc(line), description=self.comments.object_description(line))
             self.catalog.scripts.append(self.script)
             self.source.objects.append(f"data:{key(target)}")
         errors: list[StatementError] = []
-        self.script.body.extend(to_statements([piece], source, errors))
-        for error in errors:
-            self.finding(error.line, "E100", f"does not parse: {error}")
+        statements = to_statements(pieces, source, errors)
+        if errors:
+            result = fallback.statements_from_sqlfluff(source, start_line - 1)
+            if result.unparsable:
+                for error in errors:
+                    self.finding(error.line, "E101", f"data script {self.script.target}: neither sqlglot nor sqlfluff can parse this: {error}")
+            statements = [] if result.unparsable else result.statements
+        self.script.body.extend(statements)
 
     def _schema(self, piece: Slice, line: int) -> None:
         name_token = piece.tokens[2] if len(piece.tokens) > 2 else None
@@ -358,7 +366,7 @@ class _FileReader:
         self.register("view", view.key, line, self.catalog.views, view)
 
     # -- routines ------------------------------------------------------------------------------
-    def _routine(self, tokens: list[Token], source: str) -> None:
+    def _routine(self, tokens: list[Token], source: str, start_line: int) -> None:
         line = tokens[0].line
         or_alter = _is_create_or_alter(tokens)
         i = 3 if or_alter else 1
@@ -401,7 +409,7 @@ class _FileReader:
         else:
             routine.body = to_statements(split(body), source, errors)
         if errors:
-            self._fallback(routine, source, errors)
+            self._fallback(routine, source, start_line, errors)
         self.register(kind, routine.key, line, self.catalog.routines, routine)
 
     def _routine_header(self, routine: Routine, tokens: list[Token], i: int) -> int | None:
@@ -458,16 +466,22 @@ class _FileReader:
             output=output,
         )
 
-    def _fallback(self, routine: Routine, source: str, errors: list[StatementError]) -> None:
-        """sqlglot could not parse some statements: ask sqlfluff for the body's statements instead."""
-        result = fallback.statements_from_sqlfluff(source, routine.location.line - 1)
+    def _fallback(self, routine: Routine, source: str, start_line: int, errors: list[StatementError]) -> None:
+        """sqlglot could not parse some statements: ask sqlfluff for the body's statements instead.
+
+        When sqlfluff cannot parse the body either, the statement is wrong: it is reported at the line
+        sqlglot pointed at (sqlfluff's error recovery marks everything from CREATE on).
+        """
+        result = fallback.statements_from_sqlfluff(source, start_line - 1)
         if result.unparsable:
-            for line, text in result.unparsable:
-                self.finding(line, "E101", f"{routine.kind} {routine.full_name}: unparsable section: {text}")
+            for error in errors:
+                self.finding(error.line, "E101", f"{routine.kind} {routine.full_name}: neither sqlglot nor sqlfluff can parse this: {error}")
             return
         routine.body = result.statements
-        for line, message in result.errors:
-            self.finding(line, "E100", f"{routine.kind} {routine.full_name}: does not parse: {message}")
+
+
+def _creates_schema(pieces: list[Slice]) -> bool:
+    return any([word(t) for t in piece.tokens[:2]] == ["CREATE", "SCHEMA"] for piece in pieces)
 
 
 def _matching_paren(tokens: list[Token], i: int) -> int:

@@ -159,6 +159,7 @@ class Resolver:
     def statement(self, statement: Statement, ctx: Context) -> None:
         tree = statement.tree
         if tree is None:
+            self.fallback_references(statement, ctx)
             return
         line = statement.line
         if isinstance(tree, exp.Declare):
@@ -181,6 +182,22 @@ class Resolver:
                     self.expressions(inner.expression, Scope(), ctx, {}, line)
         elif isinstance(tree, (exp.Execute, exp.ExecuteSql)):
             self.execute(tree, ctx, line)
+
+    def fallback_references(self, statement: Statement, ctx: Context) -> None:
+        """Tables and procedures named by a statement only sqlfluff could parse: they must exist."""
+        for kind, name, line in statement.references:
+            parts = name.split(".")
+            if kind == "procedure":
+                if len(parts) < 2:
+                    self.sink.add(ctx.path, line, "E207", f"{ctx.what}: EXEC {name} is not schema-qualified")
+                elif parts[-2].lower() not in _SYSTEM_SCHEMAS and key(parts[-2], parts[-1]) not in self.catalog.routines:
+                    self.sink.add(ctx.path, line, "E205", f"{ctx.what}: unknown procedure {name}")
+            elif name.startswith(("@", "#")):
+                continue
+            elif len(parts) < 2:
+                self.sink.add(ctx.path, line, "E207", f"{ctx.what}: {name} is not schema-qualified")
+            elif parts[-2].lower() not in _SYSTEM_SCHEMAS and self.catalog.relation(key(parts[-2], parts[-1])) is None:
+                self.sink.add(ctx.path, line, "E200", f"{ctx.what}: unknown table or view {name}")
 
     def declare(self, tree: exp.Declare, ctx: Context, line: int) -> None:
         for item in tree.expressions:
