@@ -21,6 +21,21 @@ def key(*parts: str) -> str:
     return ".".join(p.lower() for p in parts if p)
 
 
+class SchemaObject:
+    """Mixin for objects named ``schema.name``."""
+
+    schema: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return key(self.schema, self.name)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
 @dataclass
 class Column:
     name: str
@@ -64,7 +79,7 @@ class Index:
 
 
 @dataclass
-class Table:
+class Table(SchemaObject):
     schema: str
     name: str
     location: Location
@@ -73,14 +88,6 @@ class Table:
     indexes: list[Index] = field(default_factory=list)
     description: str | None = None
     never_deleted: str | None = None  # reason given by a wsdb:never-deleted directive
-
-    @property
-    def key(self) -> str:
-        return key(self.schema, self.name)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.schema}.{self.name}"
 
     def column(self, name: str) -> Column | None:
         return self.columns.get(name.lower())
@@ -109,7 +116,7 @@ class Parameter:
 
 
 @dataclass
-class View:
+class View(SchemaObject):
     schema: str
     name: str
     location: Location
@@ -117,14 +124,6 @@ class View:
     columns: list[str] = field(default_factory=list)  # filled by the resolver
     description: str | None = None
     create_form: str = ""
-
-    @property
-    def key(self) -> str:
-        return key(self.schema, self.name)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.schema}.{self.name}"
 
 
 @dataclass
@@ -141,7 +140,7 @@ class Statement:
 
 
 @dataclass
-class Routine:
+class Routine(SchemaObject):
     schema: str
     name: str
     kind: str  # "procedure" or "function"
@@ -153,14 +152,6 @@ class Routine:
     columns: list[str] = field(default_factory=list)  # TVF output columns, filled by the resolver
     description: str | None = None
     create_form: str = ""
-
-    @property
-    def key(self) -> str:
-        return key(self.schema, self.name)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.schema}.{self.name}"
 
 
 @dataclass

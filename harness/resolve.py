@@ -417,52 +417,33 @@ class Resolver:
     def add_source(self, scope: Scope, node: exp.Expression, ctx: Context, ctes: dict, line: int) -> None:
         alias_node = node.args.get("alias")
         alias = alias_node.name if alias_node is not None else ""
+        named = [c.name for c in alias_node.columns] if alias_node is not None and alias_node.columns else None
         if isinstance(node, exp.Table):
             self.add_table(scope, node, ctx, ctes, line)
             for join in node.args.get("joins") or []:
                 self.add_join(scope, join, ctx, ctes, line)
             return
-        if isinstance(node, exp.Lateral):
-            inner = node.this
-            if isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Anonymous):
-                schema = inner.this.name if isinstance(inner.this, (exp.Identifier, exp.Column, exp.Var)) else ""
-                self.function_source(scope, schema, inner.expression, alias, ctx, ctes, _line(inner, line))
-                return
-            if isinstance(inner, exp.OpenJSON):
-                self.expressions(inner.this, scope, ctx, ctes, line)
-                columns = [c.name for c in inner.expressions] or ["key", "value", "type"]
-                scope.sources.append(Source(alias.lower(), f"OPENJSON {alias}", {c.lower(): c for c in columns}))
-                return
-            produced = self.query(inner, ctx, scope, ctes)
-            named = [c.name for c in alias_node.columns] if alias_node is not None and alias_node.columns else None
-            columns = named or produced
-            scope.sources.append(Source(alias.lower(), alias, {c.lower(): c for c in columns if c} if columns is not None else None))
+        inner = node.this if isinstance(node, (exp.Lateral, exp.Subquery)) else node
+        if isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Anonymous):  # APPLY schema.fn(...)
+            schema = inner.this.name if isinstance(inner.this, (exp.Identifier, exp.Column, exp.Var)) else ""
+            self.function_source(scope, schema, inner.expression, alias, ctx, ctes, _line(inner, line))
             return
-        if isinstance(node, exp.Subquery):
-            inner = node.this
-            named = [c.name for c in alias_node.columns] if alias_node is not None and alias_node.columns else None
-            if isinstance(inner, exp.Values):
-                for row in inner.expressions:
-                    self.expressions(row, Scope(parent=scope.parent), ctx, ctes, line)
-                columns = named
-            else:
-                produced = self.query(node, ctx, scope.parent, ctes)
-                columns = named or produced
-            scope.sources.append(Source(alias.lower(), alias or "derived table", {c.lower(): c for c in columns if c} if columns is not None else None))
-            return
-        if isinstance(node, exp.Values):
-            named = [c.name for c in alias_node.columns] if alias_node is not None and alias_node.columns else None
-            for row in node.expressions:
+        if isinstance(inner, exp.OpenJSON):
+            self.expressions(inner.this, scope, ctx, ctes, line)
+            columns = [c.name for c in inner.expressions] or ["key", "value", "type"]
+        elif isinstance(inner, exp.Values):
+            for row in inner.expressions:
                 self.expressions(row, Scope(parent=scope.parent), ctx, ctes, line)
-            scope.sources.append(Source(alias.lower(), alias or "VALUES", {c.lower(): c for c in named} if named else None))
-            return
-        if isinstance(node, exp.OpenJSON):
-            self.expressions(node.this, scope, ctx, ctes, line)
-            columns = [c.name for c in node.expressions] or ["key", "value", "type"]
-            scope.sources.append(Source(alias.lower(), f"OPENJSON {alias}", {c.lower(): c for c in columns}))
-            return
-        self.expressions(node, scope, ctx, ctes, line)
-        scope.sources.append(Source(alias.lower(), alias or node.sql("tsql")[:30], None))
+            columns = named
+        elif isinstance(node, exp.Lateral):  # APPLY (subquery) sees the sources before it
+            columns = named or self.query(inner, ctx, scope, ctes)
+        elif isinstance(node, exp.Subquery):  # a derived table does not
+            columns = named or self.query(node, ctx, scope.parent, ctes)
+        else:
+            self.expressions(node, scope, ctx, ctes, line)
+            columns = None
+        label = alias or type(inner).__name__
+        scope.sources.append(Source(alias.lower(), label, {c.lower(): c for c in columns if c} if columns is not None else None))
 
     def add_table(self, scope: Scope, table: exp.Expression, ctx: Context, ctes: dict, line: int, *, writing: bool = False) -> Source | None:
         if not isinstance(table, exp.Table):

@@ -79,8 +79,8 @@ class Slice:
         return self.tokens[0].line if self.tokens else 0
 
 
-def _end_of_statement(tokens: list[Token], words: list[str | None], i: int) -> int:
-    """Index of the token that ends the statement starting at ``i`` (its semicolon, or END/ELSE)."""
+def _scan(tokens: list[Token], words: list[str | None], i: int, stops_at) -> int:
+    """Index of the first token after ``i``, outside parentheses and CASE, for which ``stops_at(kind, word)``."""
     depth = case_depth = 0
     for j in range(i, len(tokens)):
         kind = tokens[j].token_type
@@ -93,28 +93,19 @@ def _end_of_statement(tokens: list[Token], words: list[str | None], i: int) -> i
             case_depth += 1
         elif w == "END" and case_depth:
             case_depth -= 1
-        elif depth == 0 and case_depth == 0 and j > i and (kind == TokenType.SEMICOLON or w in ("END", "ELSE")):
+        elif depth == 0 and case_depth == 0 and j > i and stops_at(kind, w):
             return j
     return len(tokens)
+
+
+def _end_of_statement(tokens: list[Token], words: list[str | None], i: int) -> int:
+    """A statement ends at its semicolon, or before an END/ELSE of the block around it."""
+    return _scan(tokens, words, i, lambda kind, w: kind == TokenType.SEMICOLON or w in ("END", "ELSE"))
 
 
 def _end_of_condition(tokens: list[Token], words: list[str | None], i: int) -> int:
-    """Index of the first token after an IF/WHILE condition that starts at ``i``."""
-    depth = case_depth = 0
-    for j in range(i, len(tokens)):
-        kind = tokens[j].token_type
-        w = words[j]
-        if kind == TokenType.L_PAREN:
-            depth += 1
-        elif kind == TokenType.R_PAREN:
-            depth -= 1
-        elif w == "CASE":
-            case_depth += 1
-        elif w == "END" and case_depth:
-            case_depth -= 1
-        elif depth == 0 and case_depth == 0 and j > i and (w in STATEMENT_STARTS or kind == TokenType.SEMICOLON):
-            return j
-    return len(tokens)
+    """An IF/WHILE condition ends where the next statement starts."""
+    return _scan(tokens, words, i, lambda kind, w: w in STATEMENT_STARTS or kind == TokenType.SEMICOLON)
 
 
 def split(tokens: list[Token]) -> list[Slice]:
