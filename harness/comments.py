@@ -11,6 +11,7 @@ Conventions (DEVELOPERS.md):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -110,6 +111,4 @@ class _LineIndex:
         self._starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
 
     def __call__(self, offset: int) -> int:
-        import bisect
-
         return bisect.bisect_right(self._starts, offset)

@@ -133,7 +133,8 @@ def check_foreign_keys(catalog: Catalog, sink: FindingSink) -> None:
             if target is None:
                 sink.add(path, line, "E202", f"{constraint.name} references unknown table {ref}")
                 continue
-            ref_columns = constraint.ref_columns or [c for c in (target.primary_key().columns if target.primary_key() else [])]
+            primary_key = target.primary_key()
+            ref_columns = constraint.ref_columns or (primary_key.columns if primary_key else [])
             missing = [c for c in ref_columns if target.column(c) is None]
             if missing:
                 sink.add(path, line, "E203", f"{constraint.name} references unknown column(s) {', '.join(missing)} of {ref}")

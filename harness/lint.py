@@ -14,7 +14,8 @@ class LintResult:
 
 
 def run_lint(root: Path, paths: list[Path] | None = None, *, fix: bool = False) -> LintResult:
-    """Lint (and with ``fix``, fix) the given SQL files or folders, default ``root/sql``."""
+    """Lint the given SQL files or folders (default ``root/sql``); with ``fix``, apply sqlfluff's fixes
+    first and report what is left."""
     from sqlfluff.core import FluffConfig, Linter
 
     config = FluffConfig.from_path(str(root), overrides={"large_file_skip_byte_limit": 0})
@@ -32,6 +33,7 @@ def run_lint(root: Path, paths: list[Path] | None = None, *, fix: bool = False) 
             violations.append((rel, violation.get("start_line_no") or 1, violation["code"], violation["description"]))
     if fix:
         result.persist_changes(formatter=None, fixed_file_suffix="")
+        return run_lint(root, paths, fix=False)
     skipped = [_relative(Path(p), root) for p in expected if p not in seen_files]
     return LintResult(sorted(violations), len(seen_files), skipped)
 

@@ -35,7 +35,7 @@ MAX_NAME = 128
 
 def fk_name(table: Table, columns: list[str], ref_table: str) -> str:
     """The name the rules give a foreign key from ``table`` on ``columns`` to ``ref_table``."""
-    cols = [c for c in columns]
+    cols = list(columns)
     if len(cols) > 1 and cols[0].lower() in TENANT_COLUMNS:
         cols = cols[1:]
     ref = ref_table.replace(".", "_")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
 from . import fallback
@@ -35,7 +35,7 @@ from .model import (
     View,
     key,
 )
-from .statements import Slice, StatementError, parse_slice, split, to_statements, tokenize, word
+from .statements import Slice, StatementError, line_of, parse_slice, split, to_statements, tokenize, word
 from .types import type_text
 
 KINDS = ("security", "tables", "views", "functions", "procedures", "data")
@@ -203,13 +203,13 @@ class _FileReader:
                 self._table_constraint(table, element)
             elif isinstance(element, (exp.CheckColumnConstraint, exp.PrimaryKey, exp.ForeignKey, exp.UniqueColumnConstraint)):
                 # A table constraint written without CONSTRAINT <name>: SQL Server would name it.
-                self._table_constraint(table, exp.Constraint(this=None, expressions=[element]), line=_line_of(element, line))
+                self._table_constraint(table, exp.Constraint(this=None, expressions=[element]), line=line_of(element, line))
             else:
-                self.finding(_line_of(element, line), "E100", f"table element not understood: {element.sql('tsql')[:60]}")
+                self.finding(line_of(element, line), "E100", f"table element not understood: {element.sql('tsql')[:60]}")
         self.register("table", table.key, line, self.catalog.tables, table)
 
     def _column(self, table: Table, element: exp.ColumnDef) -> None:
-        line = _line_of(element.this, table.location.line)
+        line = line_of(element.this, table.location.line)
         kind = element.args.get("kind")
         column = Column(
             name=element.name,
@@ -223,7 +223,7 @@ class _FileReader:
         for constraint in element.args.get("constraints") or []:
             ckind = constraint.args.get("kind")
             name = constraint.this.name if isinstance(constraint.this, exp.Identifier) else None
-            cline = _line_of(constraint.this, line) if name else line
+            cline = line_of(constraint.this, line) if name else line
             if isinstance(ckind, exp.NotNullColumnConstraint):
                 column.nullable = bool(ckind.args.get("allow_null"))
                 explicit_null = True
@@ -264,7 +264,7 @@ class _FileReader:
 
     def _table_constraint(self, table: Table, element: exp.Constraint, line: int | None = None) -> None:
         name = element.this.name if isinstance(element.this, exp.Identifier) else None
-        line = line or _line_of(element.this, table.location.line)
+        line = line or line_of(element.this, table.location.line)
         description = self.comments.item_description(line)
         parts = element.expressions
         if any(isinstance(p, exp.ForeignKey) for p in parts):
@@ -559,16 +559,4 @@ def _dotted(table: exp.Expression | None) -> str:
     return table.sql("tsql", copy=False)
 
 
-def _line_of(node: exp.Expression | None, default: int) -> int:
-    if node is None:
-        return default
-    for candidate in [node, *node.walk()]:
-        meta = getattr(candidate, "_meta", None) or {}
-        if isinstance(candidate, exp.Identifier) and "line" in (candidate.meta or {}):
-            return candidate.meta["line"]
-        if meta.get("line"):
-            return meta["line"]
-    return default
-
-
-__all__ = ["KINDS", "discover", "read_catalog", "ParseError"]
+__all__ = ["KINDS", "discover", "read_catalog"]

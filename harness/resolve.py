@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from .findings import FindingSink
-from .model import Catalog, Routine, Statement, Table, View, key
+from .model import Catalog, Routine, Statement, View, key
+from .statements import line_of
 
 _SYSTEM_SCHEMAS = {"sys", "information_schema"}
 
@@ -65,17 +66,6 @@ class Context:
     line: int
     what: str  # "view app.v_x", "procedure app.sp_y", ...
     table_variables: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
-def _line(node: exp.Expression | None, default: int) -> int:
-    if node is None:
-        return default
-    for candidate in node.walk():
-        if isinstance(candidate, exp.Identifier):
-            meta = candidate.meta or {}
-            if meta.get("line"):
-                return meta["line"]
-    return default
 
 
 def _suggest(name: str, options) -> str:
@@ -244,7 +234,7 @@ class Resolver:
             if source and source.columns is not None and column.name.lower() not in source.columns:
                 self.sink.add(
                     ctx.path,
-                    _line(column, line),
+                    line_of(column, line),
                     "E201",
                     f"{ctx.what}: {source.label} has no column {column.name}{_suggest(column.name, source.columns)}",
                 )
@@ -293,7 +283,7 @@ class Resolver:
         for table in tree.args.get("tables") or []:
             found = scope.find(table.name)
             if found is None:
-                self.sink.add(ctx.path, _line(table, line), "E210", f"{ctx.what}: DELETE target {table.name} is not in FROM")
+                self.sink.add(ctx.path, line_of(table, line), "E210", f"{ctx.what}: DELETE target {table.name} is not in FROM")
             else:
                 deleted = found
         self.expressions(tree.args.get("where"), scope, ctx, ctes, line)
@@ -348,7 +338,7 @@ class Resolver:
             if left is not None and right is not None and len(left) != len(right):
                 self.sink.add(
                     ctx.path,
-                    _line(node.expression, ctx.line),
+                    line_of(node.expression, ctx.line),
                     "E209",
                     f"{ctx.what}: set operation branches have {len(left)} and {len(right)} columns",
                 )
@@ -359,7 +349,7 @@ class Resolver:
                 self.expressions(row, Scope(parent=outer), ctx, ctes, ctx.line)
                 widths.add(len(row.expressions) if isinstance(row, exp.Tuple) else 1)
             if len(widths) > 1:
-                self.sink.add(ctx.path, _line(node, ctx.line), "E209", f"{ctx.what}: VALUES rows have different numbers of columns")
+                self.sink.add(ctx.path, line_of(node, ctx.line), "E209", f"{ctx.what}: VALUES rows have different numbers of columns")
             return [""] * min(widths) if widths else None
         if not isinstance(node, exp.Select):
             self.expressions(node, Scope(parent=outer), ctx, ctes, ctx.line)
@@ -395,7 +385,7 @@ class Resolver:
         if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
             source = scope.find(projection.table)
             if source is None:
-                self.sink.add(ctx.path, _line(projection, ctx.line), "E210", f"{ctx.what}: unknown alias {projection.table}")
+                self.sink.add(ctx.path, line_of(projection, ctx.line), "E210", f"{ctx.what}: unknown alias {projection.table}")
                 return []
             return list(source.columns.values()) if source.columns else []
         self.expressions(projection, scope, ctx, ctes, ctx.line)
@@ -426,7 +416,7 @@ class Resolver:
         inner = node.this if isinstance(node, (exp.Lateral, exp.Subquery)) else node
         if isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Anonymous):  # APPLY schema.fn(...)
             schema = inner.this.name if isinstance(inner.this, (exp.Identifier, exp.Column, exp.Var)) else ""
-            self.function_source(scope, schema, inner.expression, alias, ctx, ctes, _line(inner, line))
+            self.function_source(scope, schema, inner.expression, alias, ctx, ctes, line_of(inner, line))
             return
         if isinstance(inner, exp.OpenJSON):
             self.expressions(inner.this, scope, ctx, ctes, line)
@@ -450,7 +440,7 @@ class Resolver:
             self.add_source(scope, table, ctx, ctes, line)
             return scope.sources[-1] if scope.sources else None
         alias = table.alias or ""
-        where = _line(table, line)
+        where = line_of(table, line)
         inner = table.this
         if isinstance(inner, exp.Parameter):  # table variable
             name = "@" + inner.name.lower()
@@ -492,7 +482,7 @@ class Resolver:
         return source
 
     def add_function_source(self, scope: Scope, table: exp.Table, ctx: Context, ctes: dict, line: int) -> Source:
-        return self.function_source(scope, table.db, table.this, table.alias, ctx, ctes, _line(table, line))
+        return self.function_source(scope, table.db, table.this, table.alias, ctx, ctes, line_of(table, line))
 
     def function_source(self, scope: Scope, schema: str, call: exp.Expression, alias: str, ctx: Context, ctes: dict, line: int) -> Source:
         """A table-valued function in FROM or APPLY: check it exists, its arity, and take its columns."""
@@ -546,7 +536,7 @@ class Resolver:
             return
         routine = self.catalog.routines.get(key(schema, name))
         if routine is None or routine.kind != "function":
-            self.sink.add(ctx.path, _line(node, line), "E205", f"{ctx.what}: unknown function {schema}.{name}")
+            self.sink.add(ctx.path, line_of(node, line), "E205", f"{ctx.what}: unknown function {schema}.{name}")
 
     def column_in_source(self, column: exp.Column, source: Source | None, ctx: Context, line: int) -> None:
         if source is None or source.columns is None:
@@ -554,7 +544,7 @@ class Resolver:
         if column.name.lower() not in source.columns:
             self.sink.add(
                 ctx.path,
-                _line(column, line),
+                line_of(column, line),
                 "E201",
                 f"{ctx.what}: {source.label} has no column {column.name}{_suggest(column.name, source.columns)}",
             )
@@ -562,7 +552,7 @@ class Resolver:
     def column(self, column: exp.Column, scope: Scope, ctx: Context, line: int, allow_select_aliases: bool) -> None:
         name = column.name
         lower = name.lower()
-        where = _line(column, line)
+        where = line_of(column, line)
         if column.table:
             source = scope.find(column.table, column.db or None)
             if source is None:
@@ -596,7 +586,3 @@ class Resolver:
 def resolve_catalog(catalog: Catalog, sink: FindingSink) -> None:
     """Resolve every view, routine and data script of ``catalog``; findings go to ``sink``."""
     Resolver(catalog, sink).run()
-
-
-def table_of(catalog: Catalog, name: str) -> Table | None:
-    return catalog.tables.get(name.lower())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+from sqlglot.errors import ParseError
 from sqlglot.tokens import Token, TokenType
 
 from .model import Statement
@@ -220,6 +220,15 @@ def parse_slice(piece: Slice, source: str) -> exp.Expression | None:
     return tree
 
 
+def line_of(node: exp.Expression | None, default: int) -> int:
+    """Line of the first identifier in ``node`` that carries one (sqlglot keeps positions on identifiers)."""
+    if node is not None:
+        for candidate in node.walk():
+            if isinstance(candidate, exp.Identifier) and (candidate.meta or {}).get("line"):
+                return candidate.meta["line"]
+    return default
+
+
 def source_text(piece: Slice, source: str) -> str:
     if not piece.tokens:
         return ""
@@ -243,7 +252,7 @@ __all__ = [
     "DIALECT",
     "Slice",
     "StatementError",
-    "TokenError",
+    "line_of",
     "parse_slice",
     "split",
     "to_statements",

@@ -29,6 +29,13 @@ def test_sqlfluff_reports_syntax_that_sqlglot_tolerates(real_tree):
     assert [(p, code) for p, _, code, _ in result.violations] == [("sql/tables/app.sla_rule.sql", "PRS")]
 
 
+def test_lint_fix_rewrites_the_file_and_reports_only_what_is_left(real_tree):
+    real_tree.edit("sql/views/app.v_active_config.sql", "SELECT\n", "select\n")
+    result = run_lint(real_tree.root, fix=True)
+    assert result.violations == []
+    assert "\nSELECT\n" in (real_tree.root / "sql/views/app.v_active_config.sql").read_text(encoding="utf-8")
+
+
 def test_lint_command_exits_1_on_violations_and_0_when_clean(real_tree):
     assert CliRunner().invoke(main, ["lint", "--root", str(real_tree.root)]).exit_code == 0
     real_tree.edit("sql/views/app.v_active_config.sql", "SELECT\n", "select\n")
