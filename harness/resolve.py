@@ -229,7 +229,7 @@ class Resolver:
             column_list = [c for c in target.expressions]
             target = target.this
         scope = Scope()
-        source = self.add_table(scope, target, ctx, ctes, line, writing=True)
+        source = self.add_table(scope, target, ctx, ctes, line)
         for column in column_list:
             if source and source.columns is not None and column.name.lower() not in source.columns:
                 self.sink.add(
@@ -256,9 +256,9 @@ class Resolver:
             self.add_from(scope, from_, tree.args.get("joins") or [], ctx, ctes, line)
             target_source = scope.find(target.name) if isinstance(target, exp.Table) and not target.db else None
             if target_source is None:
-                target_source = self.add_table(scope, target, ctx, ctes, line, writing=True)
+                target_source = self.add_table(scope, target, ctx, ctes, line)
         else:
-            target_source = self.add_table(scope, target, ctx, ctes, line, writing=True)
+            target_source = self.add_table(scope, target, ctx, ctes, line)
         for assignment in tree.expressions:
             left = assignment.this if isinstance(assignment, exp.EQ) else None
             if isinstance(left, exp.Column):
@@ -274,7 +274,7 @@ class Resolver:
         scope = Scope()
         target = tree.this
         joins = target.args.get("joins") or [] if isinstance(target, exp.Table) else []
-        source = self.add_table(scope, target, ctx, ctes, line, writing=True)
+        source = self.add_table(scope, target, ctx, ctes, line)
         for join in joins:
             self.add_join(scope, join, ctx, ctes, line)
         for join in joins:
@@ -292,7 +292,7 @@ class Resolver:
     def merge(self, tree: exp.Merge, ctx: Context, line: int) -> None:
         self.sink.add(ctx.path, line, "E702", f"{ctx.what}: MERGE (use UPDATE then INSERT under UPDLOCK, HOLDLOCK)")
         scope = Scope()
-        self.add_table(scope, tree.this, ctx, {}, line, writing=True)
+        self.add_table(scope, tree.this, ctx, {}, line)
         using = tree.args.get("using")
         if isinstance(using, exp.Table):
             self.add_table(scope, using, ctx, {}, line)
@@ -435,7 +435,7 @@ class Resolver:
         label = alias or type(inner).__name__
         scope.sources.append(Source(alias.lower(), label, {c.lower(): c for c in columns if c} if columns is not None else None))
 
-    def add_table(self, scope: Scope, table: exp.Expression, ctx: Context, ctes: dict, line: int, *, writing: bool = False) -> Source | None:
+    def add_table(self, scope: Scope, table: exp.Expression, ctx: Context, ctes: dict, line: int) -> Source | None:
         if not isinstance(table, exp.Table):
             self.add_source(scope, table, ctx, ctes, line)
             return scope.sources[-1] if scope.sources else None
