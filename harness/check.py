@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import contract, conventions, descriptions, indexes, naming
+from .build import TEMPLATES, build
 from .findings import Finding, FindingSink, Severity
 from .model import Catalog
 from .reader import read_catalog
@@ -60,6 +61,9 @@ def run_check(root: Path) -> CheckResult:
     descriptions.check(catalog, sink)
     for item in contracts:
         contract.check_contract(catalog, item, sink)
+    if (root / TEMPLATES).is_dir():
+        # Released scripts untouched, drafts as rendered, and the replayed schema equal to sql/.
+        sink.extend(build(root, catalog, write=False).findings)
     findings = apply_allows(sink.sorted(), catalog)
     return CheckResult(findings, catalog, time.perf_counter() - started)
 

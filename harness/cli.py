@@ -136,6 +136,89 @@ def contract(seed: Path, output: Path | None) -> None:
     _emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
 
 
+def _target(root: Path):
+    """The sql/ model the migrations must reach; sql/ files that do not even parse stop here (exit 1)."""
+    from .findings import FindingSink
+    from .reader import read_catalog
+    from .resolve import resolve_catalog
+
+    if not (root / "sql").is_dir():
+        raise UsageProblem(f"no sql/ folder under {root}")
+    sink = FindingSink()
+    catalog = read_catalog(root, sink)
+    broken = [f for f in sink.sorted() if f.code in ("E100", "E101", "E102")]
+    if broken:
+        for finding in broken:
+            click.echo(finding.text())
+        click.echo("sql/ does not parse; fix it before building migrations (wsdb check shows everything)")
+        sys.exit(1)
+    resolve_catalog(catalog, FindingSink())
+    return catalog
+
+
+@main.command()
+@root_option
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when anything would change or does not verify.")
+@click.option("--release", is_flag=True, help="Mark every draft script released: immutable from then on.")
+def build(root: Path, check_only: bool, release: bool) -> None:
+    """Render migrations/templates into dated scripts, seal them in migrations.sum and replay them."""
+    import time
+
+    from .build import build as run_build
+
+    if check_only and release:
+        raise UsageProblem("--check writes nothing, so it cannot --release")
+    started = time.perf_counter()
+    target = _target(root)
+    result = run_build(root, target, write=not check_only, release=release)
+    _KEEP_ALIVE.append(result)
+    for finding in result.findings:
+        click.echo(finding.text())
+    entries = result.sum_file.entries if result.sum_file else []
+    released = sum(1 for e in entries if e.state == "released")
+    verdict = "clean" if not result.findings else f"{len(result.errors)} error(s)"
+    wrote = "" if check_only else f", wrote {len(result.written)} file(s)"
+    click.echo(
+        f"wsdb build: {verdict}; {len(result.migrations)} migration(s), {released} released, "
+        f"{len(entries) - released} draft{wrote}; replayed schema {'equals' if not any(f.code == 'E806' for f in result.findings) else 'differs from'} sql/ "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
+    sys.exit(1 if result.findings else 0)
+
+
+@main.command()
+@root_option
+@click.argument("slug")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y%m%d", "%Y-%m-%d"]), help="Date of the migration (default: today, UTC).")
+def new(root: Path, slug: str, day) -> None:
+    """Start the next migration: migrations/templates/<YYYYMMDD>_<SLUG>.sql.j2, listed last in order.txt."""
+    from .scaffold import ScaffoldError, new_migration
+
+    try:
+        path = new_migration(root, slug, day.date() if day else None)
+    except (ScaffoldError, OSError) as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(f"created {path.relative_to(root).as_posix()}: describe it, call the macros, then run wsdb build")
+
+
+@main.command()
+@root_option
+@click.option("--from", "from_name", help="Start at this released migration (the first one the target database lacks).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the bundle here (default: stdout).")
+def bundle(root: Path, from_name: str | None, output: Path | None) -> None:
+    """One deploy script of the released migrations, for sqlcmd or SSMS."""
+    from .bundle import BundleError, make_bundle
+
+    try:
+        result = make_bundle(root, _target(root), from_name)
+    except BundleError as error:
+        raise UsageProblem(str(error)) from None
+    _emit(result.text, output)
+    if result.drafts_left_out:
+        click.echo(f"left out draft migration(s): {', '.join(result.drafts_left_out)}", err=True)
+    click.echo(f"wsdb bundle: {len(result.scripts)} migration(s), {result.scripts[0]} .. {result.scripts[-1]}", err=True)
+
+
 def entry() -> None:
     """Console-script entry point: run the CLI, flush, and exit without tearing the model down."""
     code = 0

@@ -9,7 +9,9 @@ object is an ordinary migration step.
 from __future__ import annotations
 
 from .findings import FindingSink
-from .model import Catalog, Routine, Table, View
+from collections.abc import Iterable
+
+from .model import Catalog, Routine, Schema, Table, View
 
 
 def check(catalog: Catalog, sink: FindingSink) -> None:
@@ -54,9 +56,21 @@ def _property(levels: list[tuple[str, str]], value: str, name: str = "MS_Descrip
     )
 
 
-def extended_property_sql(obj: Table | View | Routine) -> str:
+def extended_property_sql(
+    obj: Schema | Table | View | Routine,
+    *,
+    columns: Iterable[str] | None = None,
+    indexes: Iterable[str] | None = None,
+    include_object: bool = True,
+) -> str:
     """T-SQL that sets MS_Description on the object and, for tables, on each described column and index,
-    plus ``wsdb_alias`` on indexes that honour seed index names."""
+    plus ``wsdb_alias`` on indexes that honour seed index names.
+
+    ``columns`` / ``indexes`` limit which columns and indexes are described (None: all of them);
+    ``include_object=False`` leaves the object's own description out (a migration that adds columns).
+    """
+    if isinstance(obj, Schema):
+        return _property([("SCHEMA", obj.name)], obj.description) if obj.description and include_object else ""
     if isinstance(obj, Table):
         level1 = ("TABLE", obj.name)
     elif isinstance(obj, View):
@@ -65,13 +79,17 @@ def extended_property_sql(obj: Table | View | Routine) -> str:
         level1 = ("PROCEDURE" if obj.kind == "procedure" else "FUNCTION", obj.name)
     base = [("SCHEMA", obj.schema), level1]
     parts = []
-    if obj.description:
+    if obj.description and include_object:
         parts.append(_property(base, obj.description))
     if isinstance(obj, Table):
+        wanted_columns = None if columns is None else {c.lower() for c in columns}
+        wanted_indexes = None if indexes is None else {i.lower() for i in indexes}
         for column in obj.columns.values():
-            if column.description:
+            if column.description and (wanted_columns is None or column.name.lower() in wanted_columns):
                 parts.append(_property(base + [("COLUMN", column.name)], column.description))
         for index in obj.indexes:
+            if wanted_indexes is not None and index.name.lower() not in wanted_indexes:
+                continue
             if index.description:
                 parts.append(_property(base + [("INDEX", index.name)], index.description))
             if index.aliases:

@@ -89,6 +89,13 @@ CODES: dict[str, Code] = {
         Code("E707", "dynamic SQL executed from a string"),
         Code("E708", "wrong CREATE form for the object kind"),
         Code("E709", "THROW with an error number below 50000"),
+        # Migrations (wsdb build)
+        Code("E801", "released migration script edited by hand or missing"),
+        Code("E802", "draft migration script differs from what its template renders"),
+        Code("E803", "migration template cannot be rendered (bad macro call, cycle, no description)"),
+        Code("E804", "migrations.sum or the migrations folder is inconsistent"),
+        Code("E805", "migration statement cannot apply to the schema as it stands then"),
+        Code("E806", "sql/ and the schema the migrations build differ"),
     ]
 }
 

@@ -17,7 +17,7 @@ from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
 from . import fallback
-from .batches import BatchError, split_batches
+from .batches import Batch, BatchError, split_batches
 from .comments import KNOWN_DIRECTIVES, FileComments
 from .findings import FindingSink
 from .model import (
@@ -65,7 +65,7 @@ def read_catalog(root: Path, sink: FindingSink) -> Catalog:
         if kind not in KINDS:
             sink.add(rel, 1, "E304", f"'{kind}' is not a kind folder (use one of: {', '.join(KINDS)})")
             continue
-        _FileReader(source, catalog, sink, pending_indexes).read()
+        FileReader(source, catalog, sink, pending_indexes).read()
     for index in pending_indexes:
         table = catalog.tables.get(index.table.lower())
         if table is None:
@@ -75,7 +75,7 @@ def read_catalog(root: Path, sink: FindingSink) -> Catalog:
     return catalog
 
 
-class _FileReader:
+class FileReader:
     def __init__(self, source: SourceFile, catalog: Catalog, sink: FindingSink, pending_indexes: list[Index]) -> None:
         self.source = source
         self.catalog = catalog
@@ -110,22 +110,26 @@ class _FileReader:
             self.finding(error.line, "E102", error.reason)
             return
         for batch in batches:
-            try:
-                tokens = tokenize(batch.text, batch.start_line - 1)
-            except TokenError as error:
-                self.finding(batch.start_line, "E100", f"cannot tokenize: {error}")
-                continue
-            if not tokens:
-                continue
-            if self._is_routine(tokens):
-                self._routine(tokens, batch.text, batch.start_line)
-                continue
-            pieces = split(tokens)
-            if self.source.kind == "data" and not _creates_schema(pieces):
-                self._data_batch(pieces, batch.text, batch.start_line)
-                continue
-            for piece in pieces:
-                self._statement(piece, batch.text)
+            self.read_batch(batch)
+
+    def read_batch(self, batch: Batch, data_target: str | None = None) -> None:
+        """Read one batch; ``data_target`` names the table a data batch loads (default: the file's identity)."""
+        try:
+            tokens = tokenize(batch.text, batch.start_line - 1)
+        except TokenError as error:
+            self.finding(batch.start_line, "E100", f"cannot tokenize: {error}")
+            return
+        if not tokens:
+            return
+        if self._is_routine(tokens):
+            self._routine(tokens, batch.text, batch.start_line)
+            return
+        pieces = split(tokens)
+        if data_target is not None or (self.source.kind == "data" and not _creates_schema(pieces)):
+            self._data_batch(pieces, batch.text, batch.start_line, data_target or self.source.identity)
+            return
+        for piece in pieces:
+            self._statement(piece, batch.text)
 
     @staticmethod
     def _is_routine(tokens: list[Token]) -> bool:
@@ -158,12 +162,23 @@ class _FileReader:
             if create_kind == "VIEW":
                 self._view(tree, piece)
                 return
+        if isinstance(tree, exp.Alter) and self.alter(tree, piece):
+            return
+        if isinstance(tree, exp.Drop) and self.drop(tree, piece):
+            return
         self.finding(line, "E103", f"{' '.join(w or '' for w in words[:2]).strip()} statement is not allowed in sql/{self.source.kind}/")
 
-    def _data_batch(self, pieces: list[Slice], source: str, start_line: int) -> None:
+    def alter(self, tree: exp.Alter, piece: Slice) -> bool:
+        """ALTER statements change objects: not part of a declarative sql/ file (migrations override this)."""
+        return False
+
+    def drop(self, tree: exp.Drop, piece: Slice) -> bool:
+        """DROP statements: not part of a declarative sql/ file (migrations override this)."""
+        return False
+
+    def _data_batch(self, pieces: list[Slice], source: str, start_line: int, target: str) -> None:
         """Statements of a data script: parsed by sqlglot, or by the sqlfluff fallback when it cannot."""
-        if self.script is None:
-            target = self.source.identity
+        if self.script is None or self.script.target != target:
             line = pieces[0].line if pieces else start_line
             self.script = Script(target, self.loc(line), description=self.comments.object_description(line))
             self.catalog.scripts.append(self.script)
@@ -347,6 +362,10 @@ class _FileReader:
         if "." not in index.table:
             self.finding(line, "E207", f"index {index.name} names table {index.table} without its schema")
         self.source.objects.append(f"index:{key(index.table)}")
+        self.add_index(index)
+
+    def add_index(self, index: Index) -> None:
+        """Indexes are attached to their tables once every file is read (a table may come later)."""
         self.pending_indexes.append(index)
 
     # -- views ---------------------------------------------------------------------------------
