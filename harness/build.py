@@ -43,6 +43,9 @@ OUTSIDE_TRANSACTION = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+# sqlcmd reads these as its own commands or variables, even inside strings and comments.
+SQLCMD_HAZARD = re.compile(r"^[ \t]*(?::[A-Za-z]|!!)|\$\(", re.MULTILINE)
+
 _LAYOUT = jinja2.Environment(
     loader=jinja2.PackageLoader("harness", "templates"),
     undefined=jinja2.StrictUndefined,
@@ -141,6 +144,10 @@ def render(root: Path, migration: Migration, target: Catalog, state: Catalog) ->
         outside=outside,
         inside_count=sum(len(s["batches"]) for s in inside),
     )
+    hazard = SQLCMD_HAZARD.search(text)
+    if hazard:
+        line = text.count("\n", 0, hazard.start()) + 1
+        raise MacroError(f"rendered line {line}: sqlcmd would take {hazard.group().strip()!r} for a command or variable; rephrase it")
     return seal(text)[0]
 
 

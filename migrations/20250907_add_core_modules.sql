@@ -6,11 +6,10 @@ Sources      sql/data/core.module.sql  sha256 38ba33df008280efd6102b94f57f9df53a
              sql/tables/core.module.sql  sha256 02e5bfbe41cab1e754e37d50a160b23ac3b2257b52404e341e884d8056cbc24c
              sql/tables/core.org_module.sql  sha256 0069326a030cea86ebe9853f88e36c1706e5a850fa7f12281e17b993821ee582
 Builder      workstream-db 0.1.0
-Checksum     440c5404090b04c5467b64617b9c3925bdf775be487933d6490e923bd7beefab
+Checksum     973296ba64600fca87bd1b3f4956737e0d80e716269fa683839221aef09d77b8
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250907_add_core_modules.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -53,17 +52,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250907_add_core_modules'
 );
-IF @applied = '440c5404090b04c5467b64617b9c3925bdf775be487933d6490e923bd7beefab'
+IF @applied = '973296ba64600fca87bd1b3f4956737e0d80e716269fa683839221aef09d77b8'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250907_add_core_modules: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '440c5404090b04c5467b64617b9c3925bdf775be487933d6490e923bd7beefab'
+IF @applied IS NOT NULL AND @applied <> '973296ba64600fca87bd1b3f4956737e0d80e716269fa683839221aef09d77b8'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250907_add_core_modules: applied before with checksum ', @applied,
-            N'; this file has 440c5404090b04c5467b64617b9c3925bdf775be487933d6490e923bd7beefab. Released scripts must not change; nothing was done.'
+            N'; this file has 973296ba64600fca87bd1b3f4956737e0d80e716269fa683839221aef09d77b8. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -211,7 +210,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250907_add_core_modules', '440c5404090b04c5467b64617b9c3925bdf775be487933d6490e923bd7beefab', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250907_add_core_modules', '973296ba64600fca87bd1b3f4956737e0d80e716269fa683839221aef09d77b8', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250907_add_core_modules: applied.';
 GO
@@ -226,7 +225,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250907_add_core_modules' AND h.checksum = '440c5404090b04c5467b64617b9c3925bdf775be487933d6490e923bd7beefab'
+    WHERE h.migration_name = N'20250907_add_core_modules' AND h.checksum = '973296ba64600fca87bd1b3f4956737e0d80e716269fa683839221aef09d77b8'
 )
     THROW 50102, N'20250907_add_core_modules: not applied; its changes were rolled back (see the first error above).', 1;
 GO

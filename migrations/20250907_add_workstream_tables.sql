@@ -23,11 +23,10 @@ Sources      sql/security/app.sql  sha256 b21f67ebaf958796367ee926b87500805cacce
              sql/tables/core.org.sql  sha256 fef7670dabcb3ad598d54ad1e27924985e08b09080bdff1b59d9717066072e9f
              sql/tables/core.user_account.sql  sha256 d956ac784094582d26a9b2a1e71093c7bfc1d4e3a4882d84c83df6b25ca81bc7
 Builder      workstream-db 0.1.0
-Checksum     a76e41f124354a5381d6f8ebdc2e3a0ec0b21155af5b7465a3a594e7a8ec983f
+Checksum     bcdc4c6a7bdbe648b1c94a62ecae4a6f6d43580626ecdc58350a5fdfbdc3eb28
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250907_add_workstream_tables.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -70,17 +69,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250907_add_workstream_tables'
 );
-IF @applied = 'a76e41f124354a5381d6f8ebdc2e3a0ec0b21155af5b7465a3a594e7a8ec983f'
+IF @applied = 'bcdc4c6a7bdbe648b1c94a62ecae4a6f6d43580626ecdc58350a5fdfbdc3eb28'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250907_add_workstream_tables: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> 'a76e41f124354a5381d6f8ebdc2e3a0ec0b21155af5b7465a3a594e7a8ec983f'
+IF @applied IS NOT NULL AND @applied <> 'bcdc4c6a7bdbe648b1c94a62ecae4a6f6d43580626ecdc58350a5fdfbdc3eb28'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250907_add_workstream_tables: applied before with checksum ', @applied,
-            N'; this file has a76e41f124354a5381d6f8ebdc2e3a0ec0b21155af5b7465a3a594e7a8ec983f. Released scripts must not change; nothing was done.'
+            N'; this file has bcdc4c6a7bdbe648b1c94a62ecae4a6f6d43580626ecdc58350a5fdfbdc3eb28. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -1494,7 +1493,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250907_add_workstream_tables', 'a76e41f124354a5381d6f8ebdc2e3a0ec0b21155af5b7465a3a594e7a8ec983f', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250907_add_workstream_tables', 'bcdc4c6a7bdbe648b1c94a62ecae4a6f6d43580626ecdc58350a5fdfbdc3eb28', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250907_add_workstream_tables: applied.';
 GO
@@ -1509,7 +1508,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250907_add_workstream_tables' AND h.checksum = 'a76e41f124354a5381d6f8ebdc2e3a0ec0b21155af5b7465a3a594e7a8ec983f'
+    WHERE h.migration_name = N'20250907_add_workstream_tables' AND h.checksum = 'bcdc4c6a7bdbe648b1c94a62ecae4a6f6d43580626ecdc58350a5fdfbdc3eb28'
 )
     THROW 50102, N'20250907_add_workstream_tables: not applied; its changes were rolled back (see the first error above).', 1;
 GO

@@ -20,11 +20,10 @@ Sources      sql/tables/app.candidate.sql  sha256 a36259ea6f5dea23d7ba6426888388
              sql/tables/app.work_item_link.sql  sha256 54d2d1455dfbdf0df4cb058a6f1b0fa39c19adfdff6507992ce7eb8cbb1f4ff2
              sql/views/app.v_pursuit_checklist_ready.sql  sha256 c30f66e8ee197352e92e7197acca1aabae80621b18ac3489b79c96a02ca7d6f3
 Builder      workstream-db 0.1.0
-Checksum     7ff7034ca26ba9cd401b95a444b75d43cd4256c56066ac5cf7e6e1fca2dfaf46
+Checksum     26e7bb4d0d5657c0a4e4e0f4baff817942706705e8773933025f89cde8587676
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250907_final_tightenings.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -67,17 +66,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250907_final_tightenings'
 );
-IF @applied = '7ff7034ca26ba9cd401b95a444b75d43cd4256c56066ac5cf7e6e1fca2dfaf46'
+IF @applied = '26e7bb4d0d5657c0a4e4e0f4baff817942706705e8773933025f89cde8587676'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250907_final_tightenings: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '7ff7034ca26ba9cd401b95a444b75d43cd4256c56066ac5cf7e6e1fca2dfaf46'
+IF @applied IS NOT NULL AND @applied <> '26e7bb4d0d5657c0a4e4e0f4baff817942706705e8773933025f89cde8587676'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250907_final_tightenings: applied before with checksum ', @applied,
-            N'; this file has 7ff7034ca26ba9cd401b95a444b75d43cd4256c56066ac5cf7e6e1fca2dfaf46. Released scripts must not change; nothing was done.'
+            N'; this file has 26e7bb4d0d5657c0a4e4e0f4baff817942706705e8773933025f89cde8587676. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -463,7 +462,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250907_final_tightenings', '7ff7034ca26ba9cd401b95a444b75d43cd4256c56066ac5cf7e6e1fca2dfaf46', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250907_final_tightenings', '26e7bb4d0d5657c0a4e4e0f4baff817942706705e8773933025f89cde8587676', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250907_final_tightenings: applied.';
 GO
@@ -478,7 +477,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250907_final_tightenings' AND h.checksum = '7ff7034ca26ba9cd401b95a444b75d43cd4256c56066ac5cf7e6e1fca2dfaf46'
+    WHERE h.migration_name = N'20250907_final_tightenings' AND h.checksum = '26e7bb4d0d5657c0a4e4e0f4baff817942706705e8773933025f89cde8587676'
 )
     THROW 50102, N'20250907_final_tightenings: not applied; its changes were rolled back (see the first error above).', 1;
 GO

@@ -4,11 +4,10 @@ Description  Dashboard view: the first Today panel (open candidates, pursuits an
 Template     migrations/templates/20250907_today_panel_view.sql.j2  sha256 835084ae4d03c39470b1e671beec00cf41a0f59d6f1f5275e5ee7f731a94dd9b
 Sources      (none)
 Builder      workstream-db 0.1.0
-Checksum     96d1536c4d3aba4af9630be44e9d042f2dc891c783a152aa49fc1b465699af4a
+Checksum     4883c656ec04241ee1055f073a6a75531e33bf6092b7c4e2bd6b384fec04ad88
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250907_today_panel_view.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -51,17 +50,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250907_today_panel_view'
 );
-IF @applied = '96d1536c4d3aba4af9630be44e9d042f2dc891c783a152aa49fc1b465699af4a'
+IF @applied = '4883c656ec04241ee1055f073a6a75531e33bf6092b7c4e2bd6b384fec04ad88'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250907_today_panel_view: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '96d1536c4d3aba4af9630be44e9d042f2dc891c783a152aa49fc1b465699af4a'
+IF @applied IS NOT NULL AND @applied <> '4883c656ec04241ee1055f073a6a75531e33bf6092b7c4e2bd6b384fec04ad88'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250907_today_panel_view: applied before with checksum ', @applied,
-            N'; this file has 96d1536c4d3aba4af9630be44e9d042f2dc891c783a152aa49fc1b465699af4a. Released scripts must not change; nothing was done.'
+            N'; this file has 4883c656ec04241ee1055f073a6a75531e33bf6092b7c4e2bd6b384fec04ad88. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -168,7 +167,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250907_today_panel_view', '96d1536c4d3aba4af9630be44e9d042f2dc891c783a152aa49fc1b465699af4a', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250907_today_panel_view', '4883c656ec04241ee1055f073a6a75531e33bf6092b7c4e2bd6b384fec04ad88', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250907_today_panel_view: applied.';
 GO
@@ -183,7 +182,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250907_today_panel_view' AND h.checksum = '96d1536c4d3aba4af9630be44e9d042f2dc891c783a152aa49fc1b465699af4a'
+    WHERE h.migration_name = N'20250907_today_panel_view' AND h.checksum = '4883c656ec04241ee1055f073a6a75531e33bf6092b7c4e2bd6b384fec04ad88'
 )
     THROW 50102, N'20250907_today_panel_view: not applied; its changes were rolled back (see the first error above).', 1;
 GO

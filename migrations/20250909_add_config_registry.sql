@@ -5,11 +5,10 @@ Template     migrations/templates/20250909_add_config_registry.sql.j2  sha256 f1
 Sources      sql/tables/app.config_registry.sql  sha256 ece7bb0c02b04c0d66136becfb44b5612009e7f191b16784d4d56ea6e1393c9a
              sql/views/app.v_active_config.sql  sha256 d4fdccf993d572ff8007a7510931244fdf73a83348bd5b7381a5bbdfc39bb84e
 Builder      workstream-db 0.1.0
-Checksum     8db8c31ec1dfc8f0b7947564e5a036ed1202ad35007cb045f42a967ff48f48b7
+Checksum     f159f7e1466891109d7040f2e0a8ae43b6f83adab1bd7204272b0a1e78e41fbb
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250909_add_config_registry.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -52,17 +51,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250909_add_config_registry'
 );
-IF @applied = '8db8c31ec1dfc8f0b7947564e5a036ed1202ad35007cb045f42a967ff48f48b7'
+IF @applied = 'f159f7e1466891109d7040f2e0a8ae43b6f83adab1bd7204272b0a1e78e41fbb'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250909_add_config_registry: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '8db8c31ec1dfc8f0b7947564e5a036ed1202ad35007cb045f42a967ff48f48b7'
+IF @applied IS NOT NULL AND @applied <> 'f159f7e1466891109d7040f2e0a8ae43b6f83adab1bd7204272b0a1e78e41fbb'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250909_add_config_registry: applied before with checksum ', @applied,
-            N'; this file has 8db8c31ec1dfc8f0b7947564e5a036ed1202ad35007cb045f42a967ff48f48b7. Released scripts must not change; nothing was done.'
+            N'; this file has f159f7e1466891109d7040f2e0a8ae43b6f83adab1bd7204272b0a1e78e41fbb. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -241,7 +240,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250909_add_config_registry', '8db8c31ec1dfc8f0b7947564e5a036ed1202ad35007cb045f42a967ff48f48b7', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250909_add_config_registry', 'f159f7e1466891109d7040f2e0a8ae43b6f83adab1bd7204272b0a1e78e41fbb', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250909_add_config_registry: applied.';
 GO
@@ -256,7 +255,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250909_add_config_registry' AND h.checksum = '8db8c31ec1dfc8f0b7947564e5a036ed1202ad35007cb045f42a967ff48f48b7'
+    WHERE h.migration_name = N'20250909_add_config_registry' AND h.checksum = 'f159f7e1466891109d7040f2e0a8ae43b6f83adab1bd7204272b0a1e78e41fbb'
 )
     THROW 50102, N'20250909_add_config_registry: not applied; its changes were rolled back (see the first error above).', 1;
 GO

@@ -10,11 +10,10 @@ Sources      sql/functions/app.fn_normalize_identity_key.sql  sha256 d257d0623ea
              sql/tables/app.signal.sql  sha256 d4010bec36587c5daad5b9e07deb600f3163c0346a3b4bda506a184fe88ba6aa
              sql/views/app.v_identity_resolution_status.sql  sha256 97dde8e7a8c1c5ed4a945b2a47ad917692ac0b79d624febd89a94cd217594783
 Builder      workstream-db 0.1.0
-Checksum     99aaa6d7f26570a11cb15d4aa7f9abfa2b0a9575581e1a8b2d2ad1983967c82b
+Checksum     81f034fe28a0828a0a70bf162ea072cfa4de9337a550b4290f51976eba8747bf
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250909_add_identity_system.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -57,17 +56,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250909_add_identity_system'
 );
-IF @applied = '99aaa6d7f26570a11cb15d4aa7f9abfa2b0a9575581e1a8b2d2ad1983967c82b'
+IF @applied = '81f034fe28a0828a0a70bf162ea072cfa4de9337a550b4290f51976eba8747bf'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250909_add_identity_system: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '99aaa6d7f26570a11cb15d4aa7f9abfa2b0a9575581e1a8b2d2ad1983967c82b'
+IF @applied IS NOT NULL AND @applied <> '81f034fe28a0828a0a70bf162ea072cfa4de9337a550b4290f51976eba8747bf'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250909_add_identity_system: applied before with checksum ', @applied,
-            N'; this file has 99aaa6d7f26570a11cb15d4aa7f9abfa2b0a9575581e1a8b2d2ad1983967c82b. Released scripts must not change; nothing was done.'
+            N'; this file has 81f034fe28a0828a0a70bf162ea072cfa4de9337a550b4290f51976eba8747bf. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -903,7 +902,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250909_add_identity_system', '99aaa6d7f26570a11cb15d4aa7f9abfa2b0a9575581e1a8b2d2ad1983967c82b', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250909_add_identity_system', '81f034fe28a0828a0a70bf162ea072cfa4de9337a550b4290f51976eba8747bf', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250909_add_identity_system: applied.';
 GO
@@ -918,7 +917,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250909_add_identity_system' AND h.checksum = '99aaa6d7f26570a11cb15d4aa7f9abfa2b0a9575581e1a8b2d2ad1983967c82b'
+    WHERE h.migration_name = N'20250909_add_identity_system' AND h.checksum = '81f034fe28a0828a0a70bf162ea072cfa4de9337a550b4290f51976eba8747bf'
 )
     THROW 50102, N'20250909_add_identity_system: not applied; its changes were rolled back (see the first error above).', 1;
 GO

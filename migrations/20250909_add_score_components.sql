@@ -6,11 +6,10 @@ Sources      sql/tables/app.spotlight_score_components.sql  sha256 eaddcec156bef
              sql/tables/app.spotlight_scoring_history.sql  sha256 b89cf9da2f3b8eb009f7f9c3eb6f011c5a8851598b337d5918586991d32fcd57
              sql/views/app.v_spotlight_score_summary.sql  sha256 dd7a5ee8d32983be16fc5338c170d60b1cb19a0f5534440a342200fafb5819f6
 Builder      workstream-db 0.1.0
-Checksum     e5c388066c7c27f7d052919f76c7311ce23b9c4ccbe1b0f3fb414fe0b13f6664
+Checksum     687d0af80417204c73358bd687b673532f5d105b7dd811d5f575a1e7ffd3fbbe
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250909_add_score_components.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -53,17 +52,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250909_add_score_components'
 );
-IF @applied = 'e5c388066c7c27f7d052919f76c7311ce23b9c4ccbe1b0f3fb414fe0b13f6664'
+IF @applied = '687d0af80417204c73358bd687b673532f5d105b7dd811d5f575a1e7ffd3fbbe'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250909_add_score_components: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> 'e5c388066c7c27f7d052919f76c7311ce23b9c4ccbe1b0f3fb414fe0b13f6664'
+IF @applied IS NOT NULL AND @applied <> '687d0af80417204c73358bd687b673532f5d105b7dd811d5f575a1e7ffd3fbbe'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250909_add_score_components: applied before with checksum ', @applied,
-            N'; this file has e5c388066c7c27f7d052919f76c7311ce23b9c4ccbe1b0f3fb414fe0b13f6664. Released scripts must not change; nothing was done.'
+            N'; this file has 687d0af80417204c73358bd687b673532f5d105b7dd811d5f575a1e7ffd3fbbe. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -386,7 +385,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250909_add_score_components', 'e5c388066c7c27f7d052919f76c7311ce23b9c4ccbe1b0f3fb414fe0b13f6664', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250909_add_score_components', '687d0af80417204c73358bd687b673532f5d105b7dd811d5f575a1e7ffd3fbbe', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250909_add_score_components: applied.';
 GO
@@ -401,7 +400,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250909_add_score_components' AND h.checksum = 'e5c388066c7c27f7d052919f76c7311ce23b9c4ccbe1b0f3fb414fe0b13f6664'
+    WHERE h.migration_name = N'20250909_add_score_components' AND h.checksum = '687d0af80417204c73358bd687b673532f5d105b7dd811d5f575a1e7ffd3fbbe'
 )
     THROW 50102, N'20250909_add_score_components: not applied; its changes were rolled back (see the first error above).', 1;
 GO

@@ -7,11 +7,10 @@ Sources      sql/tables/app.spotlight_field_rules.sql  sha256 93903a07eb41cae9e3
              sql/tables/app.spotlight_values.sql  sha256 44b4efcdec4beb7827878d01efa09d23a6883d30fbce4079bc50450f7dbd6d42
              sql/tables/app.spotlights.sql  sha256 f04fe1ae202b3243cf7aecd4c31005033de4d2f2cbbfd893add25e50fdb832fa
 Builder      workstream-db 0.1.0
-Checksum     9b2543a55a1f65e8a1893d24091346437ec73ba7bcb00adc8fb1c8af04547b4f
+Checksum     4f9e0b0c1960c4a7cf9c043dfa4a2555ff57f9cd35b7c20aeedffffbe213e408
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250909_add_spotlight_tables.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -54,17 +53,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250909_add_spotlight_tables'
 );
-IF @applied = '9b2543a55a1f65e8a1893d24091346437ec73ba7bcb00adc8fb1c8af04547b4f'
+IF @applied = '4f9e0b0c1960c4a7cf9c043dfa4a2555ff57f9cd35b7c20aeedffffbe213e408'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250909_add_spotlight_tables: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '9b2543a55a1f65e8a1893d24091346437ec73ba7bcb00adc8fb1c8af04547b4f'
+IF @applied IS NOT NULL AND @applied <> '4f9e0b0c1960c4a7cf9c043dfa4a2555ff57f9cd35b7c20aeedffffbe213e408'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250909_add_spotlight_tables: applied before with checksum ', @applied,
-            N'; this file has 9b2543a55a1f65e8a1893d24091346437ec73ba7bcb00adc8fb1c8af04547b4f. Released scripts must not change; nothing was done.'
+            N'; this file has 4f9e0b0c1960c4a7cf9c043dfa4a2555ff57f9cd35b7c20aeedffffbe213e408. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -400,7 +399,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250909_add_spotlight_tables', '9b2543a55a1f65e8a1893d24091346437ec73ba7bcb00adc8fb1c8af04547b4f', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250909_add_spotlight_tables', '4f9e0b0c1960c4a7cf9c043dfa4a2555ff57f9cd35b7c20aeedffffbe213e408', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250909_add_spotlight_tables: applied.';
 GO
@@ -415,7 +414,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250909_add_spotlight_tables' AND h.checksum = '9b2543a55a1f65e8a1893d24091346437ec73ba7bcb00adc8fb1c8af04547b4f'
+    WHERE h.migration_name = N'20250909_add_spotlight_tables' AND h.checksum = '4f9e0b0c1960c4a7cf9c043dfa4a2555ff57f9cd35b7c20aeedffffbe213e408'
 )
     THROW 50102, N'20250909_add_spotlight_tables: not applied; its changes were rolled back (see the first error above).', 1;
 GO

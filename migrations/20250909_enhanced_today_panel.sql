@@ -5,11 +5,10 @@ Template     migrations/templates/20250909_enhanced_today_panel.sql.j2  sha256 b
 Sources      sql/views/app.v_today_panel.sql  sha256 d7feb7d2e4e403b4c7fe96e01d32dc458452fbbae0f437b05582348cab82bd96
              sql/views/app.v_user_workload_analysis.sql  sha256 51824168f63dd196787e80ae6a520acc666f3e4a561a0f1291be57b1074ac58f
 Builder      workstream-db 0.1.0
-Checksum     4ca06ec32e4112efa2d876cdd336df3329b73802f83b2d49cd744f27e26df6cb
+Checksum     ddf4cc95cc8d04254cc1cea8126e2b7b5dac4cd68601d8058ba03c230184404b
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
-
 Run it       wsdb apply, or sqlcmd -b -I -i 20250909_enhanced_today_panel.sql, or SSMS (no SQLCMD mode needed).
              Already applied with this checksum: it is skipped. Applied with another: error 50101.
              Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
@@ -52,17 +51,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20250909_enhanced_today_panel'
 );
-IF @applied = '4ca06ec32e4112efa2d876cdd336df3329b73802f83b2d49cd744f27e26df6cb'
+IF @applied = 'ddf4cc95cc8d04254cc1cea8126e2b7b5dac4cd68601d8058ba03c230184404b'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20250909_enhanced_today_panel: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '4ca06ec32e4112efa2d876cdd336df3329b73802f83b2d49cd744f27e26df6cb'
+IF @applied IS NOT NULL AND @applied <> 'ddf4cc95cc8d04254cc1cea8126e2b7b5dac4cd68601d8058ba03c230184404b'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20250909_enhanced_today_panel: applied before with checksum ', @applied,
-            N'; this file has 4ca06ec32e4112efa2d876cdd336df3329b73802f83b2d49cd744f27e26df6cb. Released scripts must not change; nothing was done.'
+            N'; this file has ddf4cc95cc8d04254cc1cea8126e2b7b5dac4cd68601d8058ba03c230184404b. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -294,7 +293,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20250909_enhanced_today_panel', '4ca06ec32e4112efa2d876cdd336df3329b73802f83b2d49cd744f27e26df6cb', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20250909_enhanced_today_panel', 'ddf4cc95cc8d04254cc1cea8126e2b7b5dac4cd68601d8058ba03c230184404b', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20250909_enhanced_today_panel: applied.';
 GO
@@ -309,7 +308,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20250909_enhanced_today_panel' AND h.checksum = '4ca06ec32e4112efa2d876cdd336df3329b73802f83b2d49cd744f27e26df6cb'
+    WHERE h.migration_name = N'20250909_enhanced_today_panel' AND h.checksum = 'ddf4cc95cc8d04254cc1cea8126e2b7b5dac4cd68601d8058ba03c230184404b'
 )
     THROW 50102, N'20250909_enhanced_today_panel: not applied; its changes were rolled back (see the first error above).', 1;
 GO
