@@ -82,3 +82,94 @@ def test_the_installed_entry_point_runs_as_a_module_with_the_same_exit_codes(tmp
     bad = subprocess.run([sys.executable, "-m", "harness", "check", "--root", str(tmp_path)], capture_output=True, text=True)
     assert (ok.returncode, bad.returncode) == (0, 2)
     assert "Traceback" not in bad.stderr
+
+
+# -- migrations ---------------------------------------------------------------------------------
+
+
+def migrated_copy(real_tree, release: bool = True):
+    import shutil
+
+    shutil.copytree(REPO / "migrations", real_tree.root / "migrations")
+    if release:
+        assert run("build", "--release", "--root", str(real_tree.root)).exit_code == 0
+    return real_tree
+
+
+def test_build_check_exits_0_on_the_repository_and_writes_nothing():
+    before = {p.name: p.read_bytes() for p in (REPO / "migrations").glob("*") if p.is_file()}
+    result = run("build", "--check", "--root", str(REPO))
+    assert result.exit_code == 0, result.output
+    assert "wsdb build: clean; 9 migration(s)" in result.output and "replayed schema equals sql/" in result.output
+    assert {p.name: p.read_bytes() for p in (REPO / "migrations").glob("*") if p.is_file()} == before
+
+
+def test_build_check_exits_1_naming_the_edited_released_script(real_tree):
+    migrated_copy(real_tree)
+    script = real_tree.root / "migrations" / "20250907_add_core_modules.sql"
+    script.write_text(script.read_text(encoding="utf-8").replace("Workstream", "WorkStream"), encoding="utf-8")
+    result = run("build", "--check", "--root", str(real_tree.root))
+    assert result.exit_code == 1
+    assert "migrations/20250907_add_core_modules.sql:1: E801 released script 20250907_add_core_modules.sql was edited" in result.output
+
+
+def test_build_refuses_check_and_release_together():
+    result = run("build", "--check", "--release", "--root", str(REPO))
+    assert result.exit_code == 2 and "cannot --release" in result.output
+
+
+def test_build_stops_with_exit_1_when_sql_does_not_parse(real_tree):
+    migrated_copy(real_tree, release=False)
+    real_tree.edit("sql/views/app.v_active_config.sql", "SELECT", "SELEKT")
+    result = run("build", "--root", str(real_tree.root))
+    assert result.exit_code == 1 and "sql/ does not parse" in result.output and "Traceback" not in result.output
+
+
+def test_new_scaffolds_a_template_that_build_asks_to_fill_in(real_tree):
+    migrated_copy(real_tree)
+    result = run("new", "add_widgets", "--date", "20261122", "--root", str(real_tree.root))
+    assert result.exit_code == 0, result.output
+    assert (real_tree.root / "migrations" / "templates" / "20261122_add_widgets.sql.j2").is_file()
+    assert (real_tree.root / "migrations" / "order.txt").read_text().splitlines()[-1] == "20261122_add_widgets"
+    build = run("build", "--root", str(real_tree.root))
+    assert build.exit_code == 1
+    assert "E803 20261122_add_widgets: the template asks for no change" in build.output
+
+
+def test_new_rejects_a_bad_slug_with_a_usage_error(real_tree):
+    result = run("new", "Add-Widgets", "--root", str(real_tree.root))
+    assert result.exit_code == 2 and "slug" in result.output
+
+
+def test_bundle_writes_every_released_script_whole_in_order(real_tree, tmp_path):
+    from harness.sumfile import checksum_of
+
+    migrated_copy(real_tree)
+    out = tmp_path / "deploy.sql"
+    result = run("bundle", "--root", str(real_tree.root), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    names = [line for line in (REPO / "migrations" / "order.txt").read_text().splitlines() if line and not line.startswith("#")]
+    positions = [text.index(f"Migration    {name}\n") for name in names]
+    assert positions == sorted(positions)
+    for name in names:
+        script = (real_tree.root / "migrations" / f"{name}.sql").read_text(encoding="utf-8")
+        assert script in text and checksum_of(script) in text
+
+
+def test_bundle_from_a_migration_starts_there_and_an_unknown_name_is_a_usage_error(real_tree):
+    migrated_copy(real_tree)
+    result = run("bundle", "--root", str(real_tree.root), "--from", "20250909_add_identity_system")
+    assert result.exit_code == 0
+    assert "Migration    20250909_add_config_registry\n" not in result.output
+    assert "Migration    20250909_add_identity_system\n" in result.output
+    assert "Migration    20250909_enhanced_today_panel\n" in result.output
+    bad = run("bundle", "--root", str(real_tree.root), "--from", "20990101_nothing")
+    assert bad.exit_code == 2 and "no released migration" in bad.output
+
+
+def test_bundle_refuses_migrations_that_do_not_verify(real_tree):
+    migrated_copy(real_tree)
+    real_tree.edit("sql/tables/app.signal.sql", "contact_phone varchar(32) NULL", "contact_phone varchar(30) NULL")
+    result = run("bundle", "--root", str(real_tree.root))
+    assert result.exit_code == 2 and "do not verify" in result.output
