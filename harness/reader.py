@@ -76,12 +76,19 @@ def read_catalog(root: Path, sink: FindingSink) -> Catalog:
 
 
 class FileReader:
-    def __init__(self, source: SourceFile, catalog: Catalog, sink: FindingSink, pending_indexes: list[Index]) -> None:
+    def __init__(
+        self,
+        source: SourceFile,
+        catalog: Catalog,
+        sink: FindingSink,
+        pending_indexes: list[Index],
+        comments: FileComments | None = None,
+    ) -> None:
         self.source = source
         self.catalog = catalog
         self.sink = sink
         self.pending_indexes = pending_indexes
-        self.comments = FileComments(source.text)
+        self.comments = comments if comments is not None else FileComments(source.text)
         source.comments = self.comments
         self.script: Script | None = None
 

@@ -42,6 +42,9 @@ def step_marker(batch_text: str) -> tuple[str, list[str]] | None:
 class _NoDescriptions(FileComments):
     """Comments of a migration describe nothing: on a server only extended properties do."""
 
+    def __init__(self) -> None:
+        super().__init__("")
+
     def object_description(self, line: int) -> str | None:
         return None
 
@@ -56,8 +59,7 @@ class MigrationReader(FileReader):
     """Reads one migration script into the replay state, applying each change."""
 
     def __init__(self, source: SourceFile, state: Catalog, sink: FindingSink) -> None:
-        super().__init__(source, state, sink, [])
-        self.comments = _NoDescriptions(source.text)
+        super().__init__(source, state, sink, [], comments=_NoDescriptions())
         self.touched: list[str] = []
         self._data_seen: set[str] = set()
 

@@ -134,6 +134,7 @@ def test_a_released_script_edited_by_hand_is_reported_and_not_overwritten(migrat
 
 def test_a_draft_script_edited_by_hand_differs_from_its_rendering(real_tree: Project):
     shutil.copytree(REPO / "migrations", real_tree.root / "migrations")
+    (real_tree.root / "migrations" / "migrations.sum").unlink()  # no ledger: every script is a draft
     script = real_tree.root / "migrations" / "20250909_add_config_registry.sql"
     script.write_text(script.read_text(encoding="utf-8").replace("app.config_registry", "app.config_registry2", 1), encoding="utf-8")
     result = run_build(real_tree.root, write=False)
@@ -184,6 +185,8 @@ def test_a_new_column_needs_a_migration_and_add_columns_brings_it(migrated: Proj
 
 def test_a_missing_draft_script_is_reported_and_rebuilt(real_tree: Project):
     shutil.copytree(REPO / "migrations", real_tree.root / "migrations")
+    (real_tree.root / "migrations" / "migrations.sum").unlink()  # no ledger: every script is a draft
+    assert texts(run_build(real_tree.root, write=True).findings) == []
     (real_tree.root / "migrations" / "20250909_add_config_registry.sql").unlink()
     check = run_build(real_tree.root, write=False)
     assert [(f.code, f.message) for f in check.findings] == [
@@ -191,6 +194,19 @@ def test_a_missing_draft_script_is_reported_and_rebuilt(real_tree: Project):
     ]
     rebuilt = run_build(real_tree.root, write=True)
     assert rebuilt.written == ["migrations/20250909_add_config_registry.sql"]
+
+
+def test_a_missing_released_script_is_restored_only_when_its_template_renders_it_exactly(migrated: Project):
+    script = migrated.root / "migrations" / "20250909_add_config_registry.sql"
+    original = script.read_bytes()
+    script.unlink()
+    assert run_build(migrated.root, write=True).written == ["migrations/20250909_add_config_registry.sql"]
+    assert script.read_bytes() == original
+    script.unlink()
+    migrated.edit("sql/tables/app.config_registry.sql", "-- Lookup by type", "-- Lookup by config type")
+    codes = [(f.path, f.code) for f in run_build(migrated.root, write=True).findings]
+    assert ("migrations/templates/20250909_add_config_registry.sql.j2", "E801") in codes
+    assert not script.exists()
 
 
 def test_a_script_without_a_template_and_a_template_not_in_order_txt_are_reported(migrated: Project):
