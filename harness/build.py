@@ -87,7 +87,7 @@ def discover(root: Path, sink: FindingSink) -> list[Migration]:
     for path in sorted(folder.glob("*.sql.j2")) if folder.is_dir() else []:
         name = path.name[: -len(".sql.j2")]
         rel = path.relative_to(root).as_posix()
-        if not NAME.match(name):
+        if not NAME.fullmatch(name):
             sink.add(rel, 1, "E803", f"template name {name} is not YYYYMMDD_slug (lower case, digits, underscores)")
             continue
         found[name] = Migration(name, rel, f"{MIGRATIONS}/{name}.sql")

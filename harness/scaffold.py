@@ -28,7 +28,7 @@ def new_migration(root: Path, slug: str, date: dt.date | None = None) -> Path:
 
     The date defaults to today (UTC) and may not be earlier than the last listed migration's.
     """
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise ScaffoldError(f"slug {slug!r}: use lower-case letters, digits and single underscores")
     day = (date or dt.datetime.now(dt.timezone.utc).date()).strftime("%Y%m%d")
     name = f"{day}_{slug}"

@@ -164,7 +164,7 @@ def _read_table(source: TableSource, tokens: list[Token], all_tokens: list[Token
     open_at = next(i for i, t in enumerate(tokens) if t.token_type == TokenType.L_PAREN)
     start = _with_comments_above(text, _line_start(text, base + tokens[0].start), 0)
     head_stop = _line_stop(text, base + tokens[open_at].start)
-    if text[base + tokens[open_at].end + 1 : head_stop].strip():
+    if open_at + 1 < len(tokens) and tokens[open_at + 1].line == tokens[open_at].line:
         raise SnippetError(f"{source.path}: start the first column on the line after 'CREATE TABLE … ('")
     source.head = (start, head_stop)
     depth = 0
@@ -213,5 +213,6 @@ def _read_table(source: TableSource, tokens: list[Token], all_tokens: list[Token
     if close_line < floor:
         raise SnippetError(f"{source.path} line {close.line}: put the closing parenthesis of CREATE TABLE on its own line")
     semicolon = _semicolon_after(all_tokens, tokens[-1]) or tokens[-1]
-    source.tail = (close_line, _line_stop(text, base + max(semicolon.end, close.end)))
+    # Comment lines between the last element and ")" stay with the closing lines.
+    source.tail = (floor, _line_stop(text, base + max(semicolon.end, close.end)))
 

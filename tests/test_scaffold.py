@@ -81,11 +81,6 @@ def test_a_slug_that_is_not_lower_case_words_joined_by_single_underscores_is_ref
     assert files_under(tmp_path) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scaffold.SLUG ends in '$' and is applied with .match, and '$' also matches before a trailing "
-    "newline: 'add_widgets\\n' is accepted and a template named '20261122_add_widgets\\n.sql.j2' is written",
-)
 def test_a_slug_with_a_trailing_newline_is_refused(tmp_path):
     with pytest.raises(ScaffoldError):
         new_migration(tmp_path, "add_widgets\n", DAY)

@@ -265,11 +265,6 @@ def test_a_file_in_the_house_layout_raises_no_layout_error():
     assert [e.name for e in table_source(PATH, text).elements] == ["a", "b"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a trailing comment after 'CREATE TABLE … (' is taken for a first column on that line "
-    "(snippets._read_table checks the raw text after '(' for anything but whitespace)",
-)
 def test_a_trailing_comment_on_the_create_table_line_is_not_a_first_column():
     text = "-- T.\nCREATE TABLE app.t ( -- wsdb:allow W999 example\n    a int NOT NULL, -- A\n    b int NULL -- B\n);\n"
     source = table_source(PATH, text)
@@ -277,11 +272,6 @@ def test_a_trailing_comment_on_the_create_table_line_is_not_a_first_column():
     assert source.create_table(source.elements) == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="comment lines between the last element and ')' are in no element and not in the tail "
-    "(tail starts at the ')' line), so create_table drops them",
-)
 def test_a_comment_line_above_the_closing_parenthesis_survives_rebuilding_the_table():
     text = "-- T.\nCREATE TABLE app.t (\n    a int NOT NULL, -- A\n    b int NULL -- B\n    -- More columns arrive with the 2026 release.\n);\n"
     source = table_source(PATH, text)
