@@ -373,3 +373,9 @@ def test_a_statement_sqlcmd_would_take_for_a_variable_is_refused(project: Projec
     )
     [finding] = [f for f in run_build(project.root, write=False).findings if f.code == "E803"]
     assert "sqlcmd" in finding.message
+
+
+def test_wsdb_check_leaves_the_migration_comparison_out_while_a_sql_file_does_not_parse(migrated: Project):
+    migrated.edit("sql/views/app.v_active_config.sql", "SELECT", "SELEKT")
+    codes = set(migrated.codes())
+    assert codes & {"E100", "E101"} and "E806" not in codes
