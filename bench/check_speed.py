@@ -202,22 +202,27 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def main() -> int:
-    args = parse_args()
-    root = args.root.resolve()
-    work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="wsdb-bench-"))
+def run_in_workdir(keep: Path | None, prefix: str, measure_in) -> int:
+    """Run ``measure_in(work)`` in --keep or a temporary folder (removed after); a BenchError exits 1."""
+    work = keep.resolve() if keep else Path(tempfile.mkdtemp(prefix=prefix))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        measure(root, work, args.repeat)
+        measure_in(work)
     except BenchError as error:
         print(error, file=sys.stderr)
         return 1
     finally:
-        if args.keep is None:
+        if keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    if args.keep is not None:
+    if keep is not None:
         print(f"\ngenerated trees kept in {work}")
     return 0
+
+
+def main() -> int:
+    args = parse_args()
+    root = args.root.resolve()
+    return run_in_workdir(args.keep, "wsdb-bench-", lambda work: measure(root, work, args.repeat))
 
 
 if __name__ == "__main__":

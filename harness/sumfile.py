@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 PLACEHOLDER = "0" * 64
 _HEX = re.compile(r"[0-9a-f]{64}")
+_CHECKSUM_LINE = re.compile(r"^Checksum +([0-9a-f]{64})$", re.MULTILINE)
 HEADER = (
     "# migrations.sum: written by `wsdb build`; do not edit by hand.\n"
     "# <checksum>  <script>  <released|draft>; checksum = sha256 of the script with its own checksum zeroed.\n"
@@ -43,7 +44,9 @@ def checksum_of(text: str) -> str:
         # A sealed script never holds the placeholder (sealing replaced every copy of it), and an
         # unsealed one must not pass for its sealed self, whose checksum is the plain hash of this text.
         return hashlib.sha256(b"unsealed\0" + text.encode("utf-8")).hexdigest()
-    for claimed in set(_HEX.findall(text)):
+    header = _CHECKSUM_LINE.search(text)  # the header names it: try that one first
+    candidates = ([header.group(1)] if header else []) + sorted(set(_HEX.findall(text)))
+    for claimed in candidates:
         if hashlib.sha256(text.replace(claimed, PLACEHOLDER).encode("utf-8")).hexdigest() == claimed:
             return claimed
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
