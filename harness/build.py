@@ -95,10 +95,7 @@ def discover(root: Path, sink: FindingSink) -> list[Migration]:
     if not order_path.is_file():
         return list(found.values())
     listed: list[str] = []
-    for number, line in enumerate(order_path.read_text(encoding="utf-8").splitlines(), start=1):
-        name = line.split("#", 1)[0].strip()
-        if not name:
-            continue
+    for number, name in read_order(root):
         if name not in found:
             sink.add(ORDER_FILE, number, "E803", f"{name} has no template {TEMPLATES}/{name}.sql.j2")
         elif name in listed:
@@ -109,6 +106,15 @@ def discover(root: Path, sink: FindingSink) -> list[Migration]:
         if name not in listed:
             sink.add(found[name].template, 1, "E803", f"{name} is not listed in {ORDER_FILE} (wsdb new adds it)")
     return [found[name] for name in listed]
+
+
+def read_order(root: Path) -> list[tuple[int, str]]:
+    """(line number, name) of each migration listed in migrations/order.txt (comments and blanks skipped)."""
+    path = root / ORDER_FILE
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(n, line.split("#", 1)[0].strip()) for n, line in enumerate(lines, start=1) if line.split("#", 1)[0].strip()]
 
 
 def render(root: Path, migration: Migration, target: Catalog, state: Catalog) -> str:

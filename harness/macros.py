@@ -36,7 +36,7 @@ from sqlglot import exp
 from .batches import split_batches
 from .descriptions import extended_property_sql
 from .findings import FindingSink
-from .model import Catalog, Constraint, Routine, SourceFile, Table, View, key
+from .model import Catalog, Routine, SourceFile, Table, View, key
 from .reader import FileReader
 from .snippets import SnippetError, TableSource, table_source
 
@@ -137,7 +137,7 @@ class Plan:
                 if element.name.lower() not in gone_columns:
                     keep.append(element)
                 continue
-            constraint = _constraint(table, element.name)
+            constraint = table.constraint(element.name)
             if element.name.lower() in dropped or (constraint and _touches(constraint.columns, gone_columns)):
                 continue
             if not checks and constraint is not None and constraint.kind == "CK":
@@ -185,7 +185,7 @@ class Plan:
         constraints = [
             source.element(c.name)
             for c in table.constraints
-            if c.name and source.element(c.name) is not None and _constraint(current, c.name) is None
+            if c.name and source.element(c.name) is not None and current.constraint(c.name) is None
             and _touches(c.columns, added) and {x.lower() for x in c.columns} <= after
         ]
         batches = [source.alter_table_add(elements)]
@@ -214,7 +214,7 @@ class Plan:
             # Those not there yet whose columns all exist now (the others come with their columns).
             names = [
                 c.name for c in table.constraints
-                if c.kind == kind.upper() and c.name and _constraint(current, c.name) is None
+                if c.kind == kind.upper() and c.name and current.constraint(c.name) is None
                 and all(current.column(x) is not None for x in c.columns)
             ]
             if not names:
@@ -224,7 +224,7 @@ class Plan:
             element = source.element(constraint_name)
             if element is None or element.kind != "constraint":
                 raise MacroError(f"add_constraints({table.full_name}): sql/ declares no table constraint {constraint_name}")
-            if _constraint(current, constraint_name) is not None:
+            if current.constraint(constraint_name) is not None:
                 raise MacroError(f"add_constraints({table.full_name}): {constraint_name} already exists at this point")
             elements.append(element)
         if not elements:
@@ -309,9 +309,6 @@ class Plan:
             needs={f"schema:{key(obj.schema)}"} | (references(obj) - {obj.key}),
         )
 
-
-def _constraint(table: Table, name: str) -> Constraint | None:
-    return next((c for c in table.constraints if c.name and c.name.lower() == name.lower()), None)
 
 
 def _touches(columns, names: set[str]) -> bool:

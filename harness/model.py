@@ -92,6 +92,10 @@ class Table(SchemaObject):
     def column(self, name: str) -> Column | None:
         return self.columns.get(name.lower())
 
+    def constraint(self, name: str) -> Constraint | None:
+        """The named constraint (case-insensitive), or None."""
+        return next((c for c in self.constraints if c.name and c.name.lower() == name.lower()), None)
+
     def primary_key(self) -> Constraint | None:
         return next((c for c in self.constraints if c.kind == "PK"), None)
 

@@ -139,7 +139,7 @@ class MigrationReader(FileReader):
             elif isinstance(action, exp.AddConstraint):
                 for constraint in action.expressions:
                     cname = constraint.this.name if isinstance(constraint.this, exp.Identifier) else None
-                    if cname and _constraint(table, cname) is not None:
+                    if cname and table.constraint(cname) is not None:
                         self.fail(at, f"ALTER TABLE {name} ADD CONSTRAINT {cname}: it already exists")
                         continue
                     self._table_constraint(table, constraint, line=at)
@@ -156,7 +156,7 @@ class MigrationReader(FileReader):
         return True
 
     def _drop_constraint(self, table: Table, name: str, line: int) -> None:
-        constraint = _constraint(table, name)
+        constraint = table.constraint(name)
         if constraint is None:
             self.fail(line, f"ALTER TABLE {table.full_name} DROP CONSTRAINT {name}: no such constraint")
             return
@@ -267,16 +267,13 @@ class MigrationReader(FileReader):
                 elif item_kind == "INDEX" and isinstance(target, Table):
                     target = next((i for i in target.indexes if i.name.lower() == item.lower()), None)
                 elif item_kind == "CONSTRAINT" and isinstance(target, Table):
-                    target = _constraint(target, item)
+                    target = target.constraint(item)
                 else:
                     target = None
         if target is None:
             self.fail(line, f"extended property on {described}: no such object at this point")
         return target
 
-
-def _constraint(table: Table, name: str):
-    return next((c for c in table.constraints if c.name and c.name.lower() == name.lower()), None)
 
 
 class Replay:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .build import NAME, ORDER_FILE, TEMPLATES
+from .build import NAME, ORDER_FILE, TEMPLATES, read_order
 
 SLUG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 
@@ -33,10 +33,7 @@ def new_migration(root: Path, slug: str, date: dt.date | None = None) -> Path:
     day = (date or dt.datetime.now(dt.timezone.utc).date()).strftime("%Y%m%d")
     name = f"{day}_{slug}"
     order_path = root / ORDER_FILE
-    listed = []
-    if order_path.is_file():
-        listed = [line.split("#", 1)[0].strip() for line in order_path.read_text(encoding="utf-8").splitlines()]
-        listed = [n for n in listed if n]
+    listed = [name for _, name in read_order(root)]
     if name in listed:
         raise ScaffoldError(f"{name} already exists")
     if listed and NAME.match(listed[-1]) and listed[-1][:8] > day:
