@@ -93,6 +93,11 @@ def _scan(text: str):
         yield code_start, n, "code"
 
 
+def regions(text: str):
+    """``(start, end, kind)`` of every code, string, ident, line_comment and block_comment region."""
+    return _scan(text)
+
+
 def strip_comments(text: str) -> str:
     """Return the text with comments replaced by spaces (line structure kept)."""
     out = []

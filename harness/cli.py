@@ -1,6 +1,7 @@
 """The `wsdb` command line: a thin layer over the library functions of this package.
 
-Exit codes: 0 clean, 1 findings, 2 usage or I/O error.
+Exit codes: 0 clean; 1 findings, drift, a refused or failed migration; 2 usage or I/O error;
+3 server unreachable; 4 login failed; 5 database missing; 6 database driver missing.
 """
 
 from __future__ import annotations
@@ -71,7 +72,11 @@ def _emit(text: str, output: Path | None) -> None:
 @click.group()
 @click.version_option(__version__, prog_name="wsdb")
 def main() -> None:
-    """workstream-db: the Workstream schema as T-SQL, with offline checks."""
+    """workstream-db: the Workstream schema as T-SQL, with offline checks and live apply/verify.
+
+    Exit codes: 0 clean; 1 findings, drift, refused or failed migration; 2 usage; 3 server unreachable;
+    4 login failed; 5 database missing; 6 driver missing.
+    """
 
 
 @main.command()
@@ -221,6 +226,153 @@ def bundle(root: Path, from_name: str | None, output: Path | None) -> None:
     if result.drafts_left_out:
         click.echo(f"left out draft migration(s): {', '.join(result.drafts_left_out)}", err=True)
     click.echo(f"wsdb bundle: {len(result.scripts)} migration(s), {result.scripts[0]} .. {result.scripts[-1]}", err=True)
+
+
+def url_option(func):
+    """--url (or WSDB_URL): the database to work on; the password is never printed."""
+
+    @click.option(
+        "--url",
+        "url_text",
+        envvar="WSDB_URL",
+        metavar="URL",
+        help="mssql+pymssql://user:password@host:1433/database (or mssql+pyodbc://…?driver=…); default: $WSDB_URL.",
+    )
+    @functools.wraps(func)
+    def wrapper(*args, url_text: str | None = None, **kwargs):
+        from .urls import UrlError, parse_url
+
+        try:
+            kwargs["url"] = parse_url(url_text or "")
+        except UrlError as error:
+            raise UsageProblem(str(error)) from None
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def drafts_option(func):
+    """--drafts: apply (or count) draft migrations too."""
+
+    @click.option("--drafts", "include_drafts", is_flag=True, help="Include draft migrations (for development databases).")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def live_errors(func):
+    """Turn what can go wrong against a server into one line on stderr and a distinct exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from .apply import ApplyError
+        from .connection import ConnectError, SqlError
+        from .databases import DatabaseError
+        from .scripts import ScriptError
+
+        try:
+            return func(*args, **kwargs)
+        except ConnectError as error:
+            click.echo(f"wsdb: {error.message}", err=True)
+            sys.exit(error.exit_code)
+        except (ApplyError, ScriptError, DatabaseError) as error:
+            click.echo(f"wsdb: {error}", err=True)
+            sys.exit(1)
+        except SqlError as error:
+            click.echo(f"wsdb: SQL Server refused a statement of wsdb itself: {error.text()}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@main.command()
+@root_option
+@url_option
+@drafts_option
+@click.option("--to", "to", metavar="NAME", help="Stop after this migration (inclusive).")
+@click.option("--dry-run", is_flag=True, help="Print what would be applied; change nothing.")
+@click.option("--create-database", is_flag=True, help="Create the URL's database first if it does not exist.")
+@click.option("--lock-timeout", type=click.IntRange(0), default=600, show_default=True, help="Seconds to wait for another wsdb apply.")
+@live_errors
+def apply(root: Path, url, include_drafts: bool, to: str | None, dry_run: bool, create_database: bool, lock_timeout: int) -> None:
+    """Apply the pending migration scripts in order, each all-or-nothing, under an application lock."""
+    from .apply import apply as run_apply
+    from .apply import summary
+    from .history import render_plan
+
+    try:
+        result = run_apply(
+            url, root, to=to, dry_run=dry_run, create=create_database, include_drafts=include_drafts,
+            lock_timeout=lock_timeout, echo=click.echo,
+        )
+    except ValueError as error:
+        raise UsageProblem(str(error)) from None
+    if dry_run:
+        click.echo(render_plan(result.plan, url.safe(), create_database=result.created_database), nl=False)
+        return
+    if result.created_database:
+        click.echo(f"created database {url.database}")
+    click.echo(summary(result))
+
+
+@main.command()
+@root_option
+@url_option
+@drafts_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
+@live_errors
+def status(root: Path, url, include_drafts: bool, fmt: str) -> None:
+    """Applied and pending migrations of a database, with checksums, who and when (exit 1 on a problem)."""
+    from .status import render_status
+    from .status import status as read_status
+
+    result = read_status(url, root, include_drafts=include_drafts)
+    click.echo(render_status(result, fmt), nl=False)
+    sys.exit(1 if result.plan.problems else 0)
+
+
+@main.command()
+@root_option
+@url_option
+@format_option
+@live_errors
+def verify(root: Path, url, fmt: str, output: Path | None) -> None:
+    """Compare the database's catalog with sql/: exit 1 with one line per difference."""
+    import time
+
+    from .connection import connect
+    from .verify import render_verify, verify_database
+
+    started = time.perf_counter()
+    target = _target(root)
+    with connect(url) as connection:
+        differences = verify_database(connection, target)
+    text = render_verify(differences, fmt, database=url.where(), seconds=time.perf_counter() - started)
+    _emit(text, output)
+    if output is not None:
+        click.echo(f"wsdb verify: {len(differences)} difference(s); report written to {output}", err=True)
+    sys.exit(1 if differences else 0)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@root_option
+@click.option("--url", "url_text", envvar="WSDB_TEST_URL", metavar="URL", help="Server for the live tier (default: $WSDB_TEST_URL, else Docker).")
+@click.option("--allow-skip", is_flag=True, help="Skip (exit 0) instead of failing when no server is available.")
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def test(root: Path, url_text: str | None, allow_skip: bool, pytest_args: tuple[str, ...]) -> None:
+    """Run the live test tier (pytest -m live) against a real SQL Server; extra arguments go to pytest."""
+    try:
+        import pytest
+    except ImportError:
+        raise UsageProblem("pytest is not installed: pip install -e '.[test]'") from None
+    if url_text:
+        os.environ["WSDB_TEST_URL"] = url_text
+    os.environ["WSDB_TEST_REQUIRE_SERVER"] = "0" if allow_skip else "1"
+    os.environ.setdefault("WSDB_TEST_ROOT", str(root.resolve()))
+    code = pytest.main(["-m", "live", "--rootdir", str(root.resolve()), str(root / "tests"), *pytest_args])
+    sys.exit(int(code))
 
 
 def entry() -> None:
