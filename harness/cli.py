@@ -371,7 +371,9 @@ def test(root: Path, url_text: str | None, allow_skip: bool, pytest_args: tuple[
         os.environ["WSDB_TEST_URL"] = url_text
     os.environ["WSDB_TEST_REQUIRE_SERVER"] = "0" if allow_skip else "1"
     os.environ.setdefault("WSDB_TEST_ROOT", str(root.resolve()))
-    code = pytest.main(["-m", "live", "--rootdir", str(root.resolve()), str(root / "tests"), *pytest_args])
+    chosen = [a for a in pytest_args if not a.startswith("-") and Path(a.split("::")[0]).exists()]
+    where = [] if chosen else [str(root / "tests")]
+    code = pytest.main(["-m", "live", "--rootdir", str(root.resolve()), *where, *pytest_args])
     sys.exit(int(code))
 
 

@@ -91,7 +91,7 @@ class ResultSet:
 # -- error mapping ---------------------------------------------------------------------------------
 
 _DBLIB_TAIL = re.compile(r"\s*DB-Lib error message \d+, severity \d+:.*", re.DOTALL)
-_ODBC_PREFIX = re.compile(r"^(?:\[[^\]]*\])+\s*")
+_ODBC_PREFIX = re.compile(r"^(?:\[[^\]]*\]\s*)+")
 _ODBC_NUMBER = re.compile(r"\((\d+)\)\s*(?:\(SQL\w+\))?\s*$")
 
 
