@@ -126,7 +126,7 @@ def render_plan(plan: Plan, where: str, *, create_database: bool = False) -> str
     """What ``wsdb apply --dry-run`` prints: the scripts it would run, nothing else happens."""
     lines = [f"wsdb apply --dry-run: {where}"]
     if create_database:
-        lines.append(f"  would create the database (it does not exist yet)")
+        lines.append("  would create the database (it does not exist yet)")
     for problem in plan.problems:
         lines.append(f"  REFUSED  {problem.message}")
     for script in plan.pending:

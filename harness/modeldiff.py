@@ -31,6 +31,14 @@ case-folded, redundant parentheses (``DEFAULT ((0))``) removed, string literals 
 kept (a reordered ``IN`` list is a changed definition). Routine bodies and data scripts are compared
 statement by statement on their tokens, with the same rules.
 
+``server_forms=True`` (``wsdb verify``: ``sql/`` against a live catalog) compares CHECK, DEFAULT,
+computed-column and index-filter expressions in the form SQL Server stores them instead, on both sides
+(:func:`server_form`): ``IN``/``NOT IN`` become ``=``/``<>`` chains, ``BETWEEN`` a ``>= AND <=`` pair,
+``NOT LIKE`` a ``NOT … LIKE``, ``CAST`` a ``CONVERT`` (style 0 dropped), every parenthesis goes, and AND/OR
+chains are flattened and sorted, since SQL Server rewrites ``x IN ('a', 'b')`` as ``([x]='b' OR [x]='a')``.
+A different literal, column or operator is still a difference. Messages then quote both sides in that
+form. Views and routines are compared exactly as without it.
+
 DF and COMPUTED entries of ``Table.constraints`` are not compared as constraints: the column comparison
 covers them (default expression and name, computed expression), so nothing is reported twice.
 """
@@ -67,9 +75,15 @@ def diff_catalogs(
     actual: Catalog,
     expected_label: str = "in sql/",
     actual_label: str = "after migrations",
+    *,
+    server_forms: bool = False,
 ) -> list[Difference]:
-    """Every difference between two catalogs, sorted by (path, line, message)."""
-    differ = _Differ(expected, actual, expected_label, actual_label)
+    """Every difference between two catalogs, sorted by (path, line, message).
+
+    ``server_forms`` compares CHECK, DEFAULT, computed and filter expressions through
+    :func:`server_form`, so the text SQL Server stores equals the text it was created from.
+    """
+    differ = _Differ(expected, actual, expected_label, actual_label, server_forms=server_forms)
     differ.run()
     return sorted(differ.out, key=lambda d: (d.path, d.line, d.message))
 
@@ -196,6 +210,111 @@ def _sql(tree: exp.Expression | None, text: str | None = None) -> str:
     return _short(" ".join((text or "").split()))
 
 
+# -- SQL Server's stored forms ------------------------------------------------------------------
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+
+
+def server_form(tree: exp.Expression | None) -> exp.Expression | None:
+    """A copy of ``tree`` rewritten into the shape SQL Server stores, so that equal meanings compare equal.
+
+    SQL Server keeps a CHECK, DEFAULT, computed column or index filter as text it regenerates: ``IN``
+    lists become OR chains (in reverse), ``NOT IN`` AND chains of ``<>``, ``BETWEEN`` a ``>= AND <=`` pair,
+    ``CAST`` a ``CONVERT``, and it adds parentheses and brackets and lower-cases functions. Here both sides
+    take one form: those expansions, no parentheses (the tree keeps the grouping), ``NOT x LIKE y`` for
+    ``x NOT LIKE y``, CONVERT style 0 (the default) dropped, and every AND / OR chain flattened and its
+    operands sorted. Name case and bracket quoting are already ignored by :func:`tree_signature`.
+    """
+    if tree is None:
+        return None
+    return _canonical(tree.copy())
+
+
+def _operand_order(node: exp.Expression) -> tuple[str, str]:
+    """Sort key of an AND/OR operand: its readable text (name case and quoting folded), then its signature."""
+    return (_display(node).lower(), repr(tree_signature(node)))
+
+
+def _chain(kind: type, operands: list[exp.Expression]) -> exp.Expression:
+    """``operands`` joined by AND or OR: nested chains of the same kind flattened, operands sorted."""
+    flat: list[exp.Expression] = []
+    for operand in operands:
+        flat.extend(operand.flatten() if isinstance(operand, kind) else [operand])
+    flat.sort(key=_operand_order)
+    node = flat[0]
+    for operand in flat[1:]:
+        node = kind(this=node, expression=operand)
+    return node
+
+
+def _expand(node: exp.Expression) -> exp.Expression:
+    """Rewrite one node (before its children): parentheses, IN, NOT IN, BETWEEN, NOT LIKE, CAST."""
+    while isinstance(node, exp.Paren) and isinstance(node.this, exp.Expression):
+        node = node.this
+    if isinstance(node, (exp.Like, exp.ILike, exp.In, exp.Between)) and node.args.get("negate"):
+        node.set("negate", None)
+        return _expand(exp.Not(this=node))
+    if isinstance(node, exp.Not):
+        inner = node.this
+        while isinstance(inner, exp.Paren):
+            inner = inner.this
+        if isinstance(inner, exp.In) and inner.expressions and not inner.args.get("query"):
+            return exp.and_(*(exp.NEQ(this=inner.this.copy(), expression=v) for v in inner.expressions), wrap=False)
+        if isinstance(inner, exp.Between):
+            low = exp.LT(this=inner.this.copy(), expression=inner.args["low"])
+            return exp.or_(low, exp.GT(this=inner.this, expression=inner.args["high"]), wrap=False)
+        node.set("this", inner)
+        return node
+    if isinstance(node, exp.In) and node.expressions and not node.args.get("query"):
+        return exp.or_(*(exp.EQ(this=node.this.copy(), expression=v) for v in node.expressions), wrap=False)
+    if isinstance(node, exp.Between):
+        low = exp.GTE(this=node.this.copy(), expression=node.args["low"])
+        return exp.and_(low, exp.LTE(this=node.this, expression=node.args["high"]), wrap=False)
+    if isinstance(node, exp.Cast):  # TryCast included
+        return exp.Convert(this=node.args["to"], expression=node.this, safe=node.args.get("safe") or None)
+    return node
+
+
+def _canonical(node: exp.Expression) -> exp.Expression:
+    """:func:`server_form` of one (copied) node: rewrite it, then its children, then sort its chains."""
+    node = _expand(node)
+    for name, value in list(node.args.items()):
+        if isinstance(value, exp.Expression):
+            node.set(name, _canonical(value))
+        elif isinstance(value, list):
+            node.set(name, [_canonical(v) if isinstance(v, exp.Expression) else v for v in value])
+    if isinstance(node, exp.Convert):
+        style = node.args.get("style")
+        if isinstance(style, exp.Literal) and not style.is_string and style.this in ("0", 0):
+            node.set("style", None)
+        node.set("_type", None)
+    if isinstance(node, (exp.And, exp.Or)):
+        return _chain(type(node), [node.left, node.right])
+    return node
+
+
+def _display(tree: exp.Expression) -> str:
+    """One-line T-SQL of a canonical tree, brackets dropped, parentheses put back where grouping needs them."""
+    shown = tree.copy()
+    for identifier in shown.find_all(exp.Identifier):
+        identifier.set("quoted", False)
+    for node in reversed(list(shown.walk())):  # children before their parents
+        if _needs_parens(node, node.parent):
+            node.replace(exp.Paren(this=node.copy()))
+    return " ".join(shown.sql(dialect="tsql", comments=False).split())
+
+
+def _needs_parens(node: exp.Expression, parent: exp.Expression | None) -> bool:
+    """Whether ``node`` must be parenthesised under ``parent`` to keep the tree's grouping."""
+    if isinstance(node, exp.Connector):
+        return (isinstance(node, exp.Or) and isinstance(parent, exp.And)) or isinstance(parent, (exp.Not, *_COMPARISONS, *_ARITHMETIC))
+    if isinstance(node, _ARITHMETIC) and isinstance(parent, _ARITHMETIC):
+        rank, parent_rank = (1 if isinstance(n, (exp.Add, exp.Sub)) else 2 for n in (node, parent))
+        return rank < parent_rank or (rank == parent_rank and node.arg_key == "expression")
+    return False
+
+
 # -- statement text -----------------------------------------------------------------------------
 
 _STRING_TOKENS = {"STRING", "NATIONAL_STRING", "RAW_STRING", "HEX_STRING", "BIT_STRING", "BYTE_STRING"}
@@ -297,12 +416,37 @@ def _key_text(keys: list[tuple[str, bool]]) -> str:
 class _Differ:
     """Walks both catalogs and collects differences in ``out``."""
 
-    def __init__(self, expected: Catalog, actual: Catalog, expected_label: str, actual_label: str) -> None:
+    def __init__(
+        self, expected: Catalog, actual: Catalog, expected_label: str, actual_label: str, *, server_forms: bool = False
+    ) -> None:
         self.expected = expected
         self.actual = actual
         self.el = expected_label
         self.al = actual_label
+        self.server_forms = server_forms
         self.out: list[Difference] = []
+
+    # -- expressions -------------------------------------------------------------------------
+    def _key(self, tree: exp.Expression | None, text: str | None, predicate: bool = False) -> tuple:
+        """Comparable form of a CHECK / DEFAULT / computed / filter expression (see ``server_forms``)."""
+        if not self.server_forms:
+            return _expression_key(tree, text, predicate)
+        tree = tree if tree is not None else _parse(text, predicate)
+        if tree is None:
+            return ("text", _text_key(text)) if text is not None else ()
+        return ("tree", tree_signature(server_form(tree)))
+
+    def _check(self, tree: exp.Expression | None) -> tuple:
+        """Comparable form of a CHECK constraint's expression."""
+        return tree_signature(server_form(tree) if self.server_forms else tree)
+
+    def _shown(self, tree: exp.Expression | None, text: str | None = None, predicate: bool = False) -> str:
+        """An expression as a message quotes it: as written, or in its server form under ``server_forms``."""
+        if self.server_forms:
+            canonical_tree = server_form(tree if tree is not None else _parse(text, predicate))
+            if canonical_tree is not None:
+                return _display(canonical_tree)
+        return _sql(tree, text)
 
     # -- reporting ---------------------------------------------------------------------------
     def add(self, location: Location, subject: str, what: str) -> None:
@@ -432,8 +576,8 @@ class _Differ:
             return
         tree_e = self._column_expression(table, expected, "COMPUTED")
         tree_a = self._column_expression(other_table, actual, "COMPUTED")
-        if _expression_key(tree_e, expected.computed) != _expression_key(tree_a, actual.computed):
-            a, b = _short_pair(_sql(tree_e, expected.computed), _sql(tree_a, actual.computed))
+        if self._key(tree_e, expected.computed) != self._key(tree_a, actual.computed):
+            a, b = _short_pair(self._shown(tree_e, expected.computed), self._shown(tree_a, actual.computed))
             self.pair(at, subject, f"computed as {a}", f"as {b}")
         if expected.persisted != actual.persisted:
             self.pair(at, subject, "PERSISTED" if expected.persisted else "not PERSISTED", "PERSISTED" if actual.persisted else "not PERSISTED")
@@ -446,14 +590,14 @@ class _Differ:
             self.pair(
                 at,
                 subject,
-                f"DEFAULT {_sql(None, expected.default)}" if expected.default else "no DEFAULT",
-                f"DEFAULT {_sql(None, actual.default)}" if actual.default else "no DEFAULT",
+                f"DEFAULT {_short(self._shown(None, expected.default))}" if expected.default else "no DEFAULT",
+                f"DEFAULT {_short(self._shown(None, actual.default))}" if actual.default else "no DEFAULT",
             )
             return
         tree_e = self._column_expression(table, expected, "DF")
         tree_a = self._column_expression(other_table, actual, "DF")
-        if _expression_key(tree_e, expected.default) != _expression_key(tree_a, actual.default):
-            a, b = _short_pair(_sql(tree_e, expected.default), _sql(tree_a, actual.default))
+        if self._key(tree_e, expected.default) != self._key(tree_a, actual.default):
+            a, b = _short_pair(self._shown(tree_e, expected.default), self._shown(tree_a, actual.default))
             self.pair(at, subject, f"DEFAULT {a}", f"DEFAULT {b}")
         if (expected.default_name or "").lower() != (actual.default_name or "").lower():
             self.pair(
@@ -500,8 +644,8 @@ class _Differ:
                 )
         if expected.kind in ("PK", "UQ") and _clustered(expected) != _clustered(actual):
             self.pair(at, subject, "CLUSTERED" if _clustered(expected) else "NONCLUSTERED", "CLUSTERED" if _clustered(actual) else "NONCLUSTERED")
-        if expected.kind == "CK" and tree_signature(expected.expression) != tree_signature(actual.expression):
-            a, b = _short_pair(_sql(expected.expression), _sql(actual.expression))
+        if expected.kind == "CK" and self._check(expected.expression) != self._check(actual.expression):
+            a, b = _short_pair(self._shown(expected.expression), self._shown(actual.expression))
             self.pair(at, subject, f"CHECK {a}", f"CHECK {b}")
 
     def _shape(self, constraint: Constraint, catalog: Catalog) -> tuple:
@@ -512,7 +656,7 @@ class _Differ:
             key(constraint.ref_table or ""),
             _ref_columns(constraint, catalog),
             _clustered(constraint) if constraint.kind in ("PK", "UQ") else None,
-            tree_signature(constraint.expression) if constraint.kind == "CK" else (),
+            self._check(constraint.expression) if constraint.kind == "CK" else (),
         )
 
     @staticmethod
@@ -566,11 +710,11 @@ class _Differ:
             self.pair(at, subject, f"keys {_key_text(expected.keys)}", _key_text(actual.keys))
         if set(_names(expected.include)) != set(_names(actual.include)):
             self.pair(at, subject, f"INCLUDE {_listing(expected.include)}", f"INCLUDE {_listing(actual.include)}")
-        filter_e = _expression_key(expected.filter, expected.filter_sql, predicate=True)
-        filter_a = _expression_key(actual.filter, actual.filter_sql, predicate=True)
+        filter_e = self._key(expected.filter, expected.filter_sql, predicate=True)
+        filter_a = self._key(actual.filter, actual.filter_sql, predicate=True)
         if filter_e != filter_a:
-            a = f"WHERE {_sql(expected.filter, expected.filter_sql)}" if filter_e else "no filter"
-            b = f"WHERE {_sql(actual.filter, actual.filter_sql)}" if filter_a else "no filter"
+            a = f"WHERE {_short(self._shown(expected.filter, expected.filter_sql, True))}" if filter_e else "no filter"
+            b = f"WHERE {_short(self._shown(actual.filter, actual.filter_sql, True))}" if filter_a else "no filter"
             self.pair(at, subject, a, b)
         if set(_names(expected.aliases)) != set(_names(actual.aliases)):
             self.pair(at, subject, f"aliases {_listing(sorted(expected.aliases))}", _listing(sorted(actual.aliases)))
@@ -695,4 +839,4 @@ class _Differ:
             self.body(f"data script {script.target}", script.location, script.body, other.body)
 
 
-__all__ = ["Difference", "diff_catalogs", "tree_signature"]
+__all__ = ["Difference", "diff_catalogs", "server_form", "tree_signature"]
