@@ -152,11 +152,11 @@ def apply(
             acquire_lock(connection, lock_timeout, echo)
         plan = make_plan(scripts, read_history(connection), to)
         result = ApplyResult(where, plan, created_database=created)
-        if plan.problems:
-            raise ApplyError("; ".join(p.message for p in plan.problems) + "; nothing was applied")
-        if dry_run:
+        if dry_run:  # problems included: the dry run shows them, the caller decides the exit code
             result.seconds = time.perf_counter() - started
             return result
+        if plan.problems:
+            raise ApplyError("; ".join(p.message for p in plan.problems) + "; nothing was applied")
         for script in plan.pending:
             echo(f"applying {script.name} …")
             run = run_script(connection, script)

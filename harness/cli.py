@@ -311,7 +311,7 @@ def apply(root: Path, url, include_drafts: bool, to: str | None, dry_run: bool, 
         raise UsageProblem(str(error)) from None
     if dry_run:
         click.echo(render_plan(result.plan, url.safe(), create_database=result.created_database), nl=False)
-        return
+        sys.exit(1 if result.plan.problems else 0)
     if result.created_database:
         click.echo(f"created database {url.database}")
     click.echo(summary(result))

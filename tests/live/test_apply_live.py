@@ -168,6 +168,8 @@ def test_a_database_that_ran_another_checksum_is_refused_and_left_alone(fresh_da
 
     assert "20250907_add_core_modules: the database ran checksum ffffffffffff" in str(refused.value)
     assert "nothing was applied" in str(refused.value)
+    dry = apply(url, wsdb_root, dry_run=True, include_drafts=True)
+    assert [(p.kind, p.name) for p in dry.plan.problems] == [("changed", "20250907_add_core_modules")]
     assert _snapshot(url) == before
 
 
