@@ -240,7 +240,8 @@ def test_print_output_is_kept_as_messages(wsdb_server):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "harness", *args], capture_output=True, text=True, timeout=120)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    return subprocess.run([sys.executable, "-m", "harness", *args], capture_output=True, text=True, timeout=600, env=env)
 
 
 def test_a_wrong_password_is_one_line_and_exit_code_4(wsdb_server):
