@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .batches import BatchError, split_batches
-from .build import HISTORY_TABLE
+from .layout import HISTORY_TABLE
 from .connection import ConnectError, Connection, SqlError, connect
 from .databases import create_database
 from .history import Plan, make_plan, read_history

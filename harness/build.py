@@ -30,11 +30,7 @@ from .ordering import CycleError, order
 from .replay import Replay
 from .sumfile import PLACEHOLDER, SumEntry, SumError, SumFile, checksum_of, parse, seal
 
-MIGRATIONS = "migrations"
-TEMPLATES = "migrations/templates"
-SUM_FILE = "migrations/migrations.sum"
-ORDER_FILE = "migrations/order.txt"
-HISTORY_TABLE = "dbo.wsdb_migration_history"
+from .layout import HISTORY_TABLE, MIGRATIONS, ORDER_FILE, SUM_FILE, TEMPLATES, read_order  # noqa: F401 - re-exported
 NAME = re.compile(r"^(?P<date>\d{8})_(?P<slug>[a-z0-9]+(?:_[a-z0-9]+)*)$")
 # Statements SQL Server refuses inside a user transaction; a step holding one runs after the COMMIT.
 OUTSIDE_TRANSACTION = re.compile(
@@ -106,15 +102,6 @@ def discover(root: Path, sink: FindingSink) -> list[Migration]:
         if name not in listed:
             sink.add(found[name].template, 1, "E803", f"{name} is not listed in {ORDER_FILE} (wsdb new adds it)")
     return [found[name] for name in listed]
-
-
-def read_order(root: Path) -> list[tuple[int, str]]:
-    """(line number, name) of each migration listed in migrations/order.txt (comments and blanks skipped)."""
-    path = root / ORDER_FILE
-    if not path.is_file():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [(n, line.split("#", 1)[0].strip()) for n, line in enumerate(lines, start=1) if line.split("#", 1)[0].strip()]
 
 
 def render(root: Path, migration: Migration, target: Catalog, state: Catalog) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .build import HISTORY_TABLE
+from .layout import HISTORY_TABLE
 from .connection import Connection
 from .scripts import DiskScript
 

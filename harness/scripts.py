@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import MIGRATIONS, ORDER_FILE, SUM_FILE, read_order
+from .layout import MIGRATIONS, ORDER_FILE, SUM_FILE, read_order
 from .sumfile import SumError, checksum_of, parse
 
 

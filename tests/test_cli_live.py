@@ -102,3 +102,17 @@ def test_wsdb_test_allow_skip_skips_the_live_tier_with_the_reason(tmp_path):
     )
     assert done.returncode == 0, done.stdout[-2000:]
     assert "skipped" in done.stdout and "no SQL Server for the live tier: set WSDB_TEST_URL" in done.stdout
+
+
+def test_the_cli_report_formats_are_those_of_check_and_verify():
+    from harness.cli import REPORT_FORMATS
+    from harness.report import FORMATS as CHECK_FORMATS
+    from harness.verify import FORMATS as VERIFY_FORMATS
+
+    assert REPORT_FORMATS == CHECK_FORMATS == VERIFY_FORMATS
+
+
+def test_a_live_command_starts_without_importing_the_checker():
+    code = "import sys; import harness.cli, harness.status, harness.apply; print(sorted(m for m in ('sqlglot', 'jinja2') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert done.stdout.strip() == "[]", done.stderr
