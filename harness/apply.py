@@ -135,6 +135,7 @@ def apply(
     """
     started = time.perf_counter()
     scripts = load_scripts(root, include_drafts=include_drafts).scripts
+    make_plan(scripts, [], to)  # an unknown --to is a usage error before anything reaches the server
     where = url.where()
     created = False
     try:

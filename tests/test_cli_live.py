@@ -74,10 +74,11 @@ def test_an_edited_script_is_refused_before_any_connection(tmp_path):
     assert result.output.startswith("wsdb: migrations/20250907_final_tightenings.sql: checksum")
 
 
-def test_to_an_unknown_migration_is_a_usage_error_before_anything_runs(tmp_path):
-    # The plan is made after connecting; an unknown --to must still never apply anything.
-    result = run("apply", "--root", str(REPO), "--url", UNREACHABLE, "--to", "20990101_nothing")
-    assert result.exit_code in (2, 3)
+def test_to_an_unknown_migration_is_a_usage_error_before_any_connection():
+    # The URL is unreachable: exit 2 (not 3) shows --to was refused before connecting.
+    result = run("apply", "--root", str(REPO), "--url", UNREACHABLE, "--to", "20250909_identity")
+    assert result.exit_code == 2, result.output
+    assert "--to 20250909_identity: no such migration in migrations/order.txt" in result.output
 
 
 def test_wsdb_test_without_a_server_fails_by_default_and_names_both_ways(tmp_path):
