@@ -19,6 +19,8 @@ Macros, all returning an empty string:
   that involve them.
 - ``add_constraints(table, [names] or kind="CK")``: ``ALTER TABLE … WITH CHECK ADD`` them.
 - ``create_index(name)``: one index from its table file.
+- ``drop_index(name)``: ``DROP INDEX`` one the database has at this point; a ``create_index`` of the
+  same name after it recreates the index as ``sql/`` now defines it.
 - ``create_module(name)``: a view, function or procedure file (``CREATE OR ALTER``).
 - ``load_data(table)``: the reference-data script ``sql/data/<table>.sql``.
 - ``{% call sql("what it is") %} … {% endcall %}``: literal SQL, for what ``sql/`` no longer holds
@@ -67,6 +69,7 @@ class Plan:
     sources: dict[str, str] = field(default_factory=dict)  # sql/ path -> sha256
     description_text: str = ""
     _tables: dict[str, TableSource] = field(default_factory=dict)
+    _dropped: set[str] = field(default_factory=set)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _read_source(self, rel: str) -> str:
@@ -93,6 +96,7 @@ class Plan:
             "add_columns": self.add_columns,
             "add_constraints": self.add_constraints,
             "create_index": self.create_index,
+            "drop_index": self.drop_index,
             "create_module": self.create_module,
             "load_data": self.load_data,
             "sql": self.sql,
@@ -245,8 +249,9 @@ class Plan:
             if index is None:
                 continue
             current = self.state.tables.get(table.key)
-            if current is not None and any(i.name.lower() == name.lower() for i in current.indexes):
-                raise MacroError(f"create_index({name}): {table.full_name} already has it at this point")
+            dropped = f"{table.key} drop index {name.lower()}"
+            if dropped not in self._dropped and current is not None and any(i.name.lower() == name.lower() for i in current.indexes):
+                raise MacroError(f"create_index({name}): {table.full_name} already has it at this point; drop_index it first to change it")
             _, source = self._table(table.full_name)
             self.steps.append(
                 Step(
@@ -254,11 +259,27 @@ class Plan:
                     f"{table.full_name} index {index.name}",
                     [source.index(index.name)],
                     describe=extended_property_sql(table, columns=[], indexes=[index.name], include_object=False),
-                    needs={table.key} | {f"{table.key}.{c.lower()}" for c in _index_columns(index)},
+                    needs={table.key, dropped} | {f"{table.key}.{c.lower()}" for c in _index_columns(index)},
                 )
             )
             return ""
         raise MacroError(f"create_index({name}): sql/ defines no such index")
+
+    def drop_index(self, name: str) -> str:
+        """Drop an index the database has at this point (to recreate it changed, call create_index after)."""
+        for table in self.state.tables.values():
+            index = next((i for i in table.indexes if i.name.lower() == name.lower()), None)
+            if index is None:
+                continue
+            dropped = f"{table.key} drop index {name.lower()}"
+            if dropped in self._dropped:
+                raise MacroError(f"drop_index({name}): already dropped in this migration")
+            self._dropped.add(dropped)
+            self.steps.append(
+                Step("drop_index", f"{table.full_name} drop index {index.name}", [f"DROP INDEX {index.name} ON {table.full_name};\n"], defines={dropped})
+            )
+            return ""
+        raise MacroError(f"drop_index({name}): no table has that index at this point")
 
     def create_module(self, name: str) -> str:
         obj = self.target.views.get(key(name)) or self.target.routines.get(key(name))

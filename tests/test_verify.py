@@ -468,6 +468,7 @@ STORED_FORMS = [
     ("CK", "ISJSON(payload_json) = 1", "(isjson([payload_json])=(1))"),
     ("CK", "status NOT IN ('sent', 'signed') OR sent_at IS NOT NULL", "([status]<>'signed' AND [status]<>'sent' OR [sent_at] IS NOT NULL)"),
     ("CK", "active_to > active_from", "([active_to]>[active_from])"),
+    ("CK", "lease_until IS NULL OR (claimed_at IS NOT NULL AND lease_until > claimed_at)", "([lease_until] IS NULL OR [claimed_at] IS NOT NULL AND [lease_until]>[claimed_at])"),
     ("CK", "cadence_days >= 1", "([cadence_days]>=(1))"),
     ("CK", "compliance_score BETWEEN 0 AND 100", "([compliance_score]>=(0) AND [compliance_score]<=(100))"),
     ("CK", "component_name <> '' AND component_name NOT LIKE '%[^a-z0-9_]%'", "([component_name]<>'' AND NOT [component_name] like '%[^a-z0-9_]%')"),
@@ -528,6 +529,7 @@ STORED_FORMS = [
     ("DF", "(SYSUTCDATETIME())", "(sysutcdatetime())"),
     ("CC", "CAST(hours * rate AS decimal(18, 2))", "(CONVERT([decimal](18,2),[hours]*[rate]))"),
     ("FL", "canonical_client_id IS NOT NULL", "([canonical_client_id] IS NOT NULL)"),
+    ("FL", "config_id IS NOT NULL", "([config_id] IS NOT NULL)"),
     ("FL", "canonical_contact_id IS NOT NULL", "([canonical_contact_id] IS NOT NULL)"),
     ("FL", "is_active = 1", "([is_active]=(1))"),
     ("FL", "is_active = 1 AND effective_to IS NULL", "([is_active]=(1) AND [effective_to] IS NULL)"),
@@ -596,7 +598,9 @@ def test_the_stored_forms_cover_every_expression_of_the_real_model(real_model):
 def test_without_server_forms_the_stored_forms_are_differences_as_in_build(target):
     plain = diff_catalogs(target, live_catalog(live_rows()), "in sql/", "in the database")
     assert [d.subject for d in plain] == [
+        "data script app.config_registry",
         "data script core.module",
+        "data script core.org",
         "app.cos_entry.amount",
         "app.drip_schedule constraint CK_app_drip_schedule_status",
         "app.signal constraint CK_app_signal_source_type",
