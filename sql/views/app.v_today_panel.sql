@@ -1,13 +1,17 @@
 -- Enhanced dashboard view with multi-factor priority scoring.
 --
 -- Items: open candidates ('new', 'triaged', 'nurture', 'on_hold'), open pursuits ('qual' to 'submit') and open signals
--- (not yet linked to a candidate). priority_score = SLA urgency + ICP band + stage - workload penalty:
---   SLA urgency 100 with an open breach, else by hours since the last touch: 50 from 72 h (aging),
---   25 from 24 h (medium), 10 below (recent);
---   ICP band 30 high, 15 med, 5 low; stage 35 submit, 25 red, 15 pink/nurture, 10 qual/triaged;
---   workload penalty 1 point per open item the owner has beyond 20, at most 20.
--- priority_tier: critical >= 100, high >= 75, medium >= 50, low below.
--- These first-version weights are the seed's numbers; moving them into the ranking_rule config is tracked separately.
+-- (not yet linked to a candidate). priority_score = SLA urgency + ICP band + stage - workload penalty, every number
+-- read from the org's ranking rule in force (app.v_today_panel_rule; docs/ranking.md), none written here:
+--   SLA urgency: the breach weight with an open SLA breach, else by whole hours since the last touch: the aging
+--   weight from age_hours.aging, the medium weight from age_hours.medium, the recent weight below;
+--   ICP band: the icp_band map by the candidate's value_band (0 when absent); stage: the stage map by state (0 when
+--   absent); workload penalty: points_per_item for each open item the owner has beyond free_items, at most
+--   max_penalty, 0 for items without an owner.
+-- priority_tier: 'critical' from tiers.critical, 'high' from tiers.high, 'medium' from tiers.medium, 'low' below.
+-- An org with no ranking rule in force (none of its own and none shipped) gets NULL priority_score and priority_tier.
+-- Badges: 'breach' (open SLA breach), 'overdue' (due date passed), 'due_soon' (due within badges.due_soon_days),
+-- 'stale' (untouched for badges.stale_hours). Last touch: candidate last_touch_at, pursuit updated_at, signal ts.
 CREATE OR ALTER VIEW app.v_today_panel
 AS
 WITH items AS (
@@ -61,6 +65,24 @@ WITH items AS (
     )
 ),
 
+icp_weight AS (
+    SELECT
+        r.org_id,
+        CAST(w.[key] AS varchar(8)) AS icp_band,
+        TRY_CONVERT(int, w.[value]) AS weight
+    FROM app.v_today_panel_rule AS r
+    CROSS APPLY OPENJSON(r.icp_band_json) AS w
+),
+
+stage_weight AS (
+    SELECT
+        r.org_id,
+        CAST(w.[key] AS varchar(12)) AS state,
+        TRY_CONVERT(int, w.[value]) AS weight
+    FROM app.v_today_panel_rule AS r
+    CROSS APPLY OPENJSON(r.stage_json) AS w
+),
+
 open_breaches AS (
     SELECT
         b.org_id,
@@ -108,28 +130,32 @@ weighted AS (
         m.icp_band,
         m.hours_since_touch,
         m.has_breach,
+        r.tier_critical,
+        r.tier_high,
+        r.tier_medium,
+        r.due_soon_days,
+        r.stale_hours,
         CASE
-            WHEN m.has_breach = 1 THEN 100
-            WHEN m.hours_since_touch >= 72 THEN 50
-            WHEN m.hours_since_touch >= 24 THEN 25
-            ELSE 10
+            WHEN m.has_breach = 1 THEN r.sla_breach_weight
+            WHEN m.hours_since_touch >= r.aging_hours THEN r.sla_aging_weight
+            WHEN m.hours_since_touch >= r.medium_hours THEN r.sla_medium_weight
+            ELSE r.sla_recent_weight
         END
-        + CASE m.icp_band WHEN 'high' THEN 30 WHEN 'med' THEN 15 WHEN 'low' THEN 5 ELSE 0 END
-        + CASE m.state
-            WHEN 'submit' THEN 35
-            WHEN 'red' THEN 25
-            WHEN 'pink' THEN 15
-            WHEN 'nurture' THEN 15
-            WHEN 'qual' THEN 10
-            WHEN 'triaged' THEN 10
-            ELSE 0
-        END
+        + COALESCE(iw.weight, 0)
+        + COALESCE(sw.weight, 0)
         - CASE
-            WHEN m.owner_user_id IS NULL OR m.owner_open_items <= 20 THEN 0
-            WHEN m.owner_open_items >= 40 THEN 20
-            ELSE m.owner_open_items - 20
+            WHEN m.owner_user_id IS NULL OR m.owner_open_items <= r.workload_free_items THEN 0
+            WHEN (m.owner_open_items - r.workload_free_items) * r.workload_points_per_item >= r.workload_max_penalty
+                THEN r.workload_max_penalty
+            ELSE (m.owner_open_items - r.workload_free_items) * r.workload_points_per_item
         END AS priority_score
     FROM measured AS m
+    LEFT OUTER JOIN app.v_today_panel_rule AS r
+        ON m.org_id = r.org_id
+    LEFT OUTER JOIN icp_weight AS iw
+        ON m.org_id = iw.org_id AND m.icp_band = iw.icp_band
+    LEFT OUTER JOIN stage_weight AS sw
+        ON m.org_id = sw.org_id AND m.state = sw.state
 )
 
 SELECT
@@ -144,17 +170,17 @@ SELECT
     CAST(CASE
         WHEN w.has_breach = 1 THEN 'breach'
         WHEN w.due_date < CAST(SYSUTCDATETIME() AS date) THEN 'overdue'
-        WHEN w.due_date <= DATEADD(DAY, 3, CAST(SYSUTCDATETIME() AS date)) THEN 'due_soon'
-        WHEN w.hours_since_touch >= 168 THEN 'stale'
+        WHEN w.due_date <= DATEADD(DAY, w.due_soon_days, CAST(SYSUTCDATETIME() AS date)) THEN 'due_soon'
+        WHEN w.hours_since_touch >= w.stale_hours THEN 'stale'
     END AS varchar(12)) AS badge,
     w.priority_score,
     w.owner_user_id,
     w.icp_band,
     w.hours_since_touch,
     CAST(CASE
-        WHEN w.priority_score >= 100 THEN 'critical'
-        WHEN w.priority_score >= 75 THEN 'high'
-        WHEN w.priority_score >= 50 THEN 'medium'
-        ELSE 'low'
+        WHEN w.priority_score >= w.tier_critical THEN 'critical'
+        WHEN w.priority_score >= w.tier_high THEN 'high'
+        WHEN w.priority_score >= w.tier_medium THEN 'medium'
+        WHEN w.priority_score IS NOT NULL THEN 'low'
     END AS varchar(8)) AS priority_tier
 FROM weighted AS w;

@@ -1,7 +1,8 @@
 -- Performance analytics for workload distribution.
 --
--- One row per owner with open items on app.v_today_panel. at_risk_items: not breached yet, but overdue, due within
--- three days or untouched for 72 hours or more; stale_items: untouched for a week (168 hours) or more.
+-- One row per owner with open items on app.v_today_panel. at_risk_items: not breached yet, but overdue, due soon or
+-- aging (untouched for the ranking rule's age_hours.aging or more); stale_items: untouched for badges.stale_hours or
+-- more. Both boundaries come from the org's ranking rule in force (app.v_today_panel_rule), like the panel's.
 CREATE OR ALTER VIEW app.v_user_workload_analysis
 AS
 SELECT
@@ -17,12 +18,14 @@ SELECT
     SUM(
         CASE
             WHEN t.badge = 'breach' THEN 0
-            WHEN t.badge IN ('overdue', 'due_soon') OR t.hours_since_touch >= 72 THEN 1
+            WHEN t.badge IN ('overdue', 'due_soon') OR t.hours_since_touch >= r.aging_hours THEN 1
             ELSE 0
         END
     ) AS at_risk_items,
     MAX(t.hours_since_touch) AS max_hours_without_touch,
-    SUM(CASE WHEN t.hours_since_touch >= 168 THEN 1 ELSE 0 END) AS stale_items
+    SUM(CASE WHEN t.hours_since_touch >= r.stale_hours THEN 1 ELSE 0 END) AS stale_items
 FROM app.v_today_panel AS t
+LEFT OUTER JOIN app.v_today_panel_rule AS r
+    ON t.org_id = r.org_id
 WHERE t.owner_user_id IS NOT NULL
 GROUP BY t.org_id, t.owner_user_id;
