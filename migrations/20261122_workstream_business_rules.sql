@@ -1,15 +1,20 @@
 /*
 Migration    20261122_workstream_business_rules
 Description  Workstream business rules: outbox leases and backoff, config-driven SLA rules, shipped configuration defaults of the template org, the effective-config view, and the procedures of the outbox, SLA, pipeline, scoring and drips.
-Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 51d21ef373d328029da1fa175cd06379e82ef63864800b9cb29f7b68dcbe2d80
+Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 87aa195db42c25d1a66ee2eee639c62a5d84d51f2d421fa275bc7f34aac9880a
 Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5920ed802ce2537f6ed43849e36bd78b296aa98
              sql/data/core.org.sql  sha256 a2beb2570c37011259196543735bd2e190891700160afb49ab4e0cc30afbcff5
              sql/procedures/app.sp_append_work_event.sql  sha256 00d14fe89820b785090a716584fc92e3a2b1e10e062753d3754c4dd3b1bd7ff8
+             sql/procedures/app.sp_set_config.sql  sha256 48dbb4938d39ed22da1c95a2abf69a09c2dbda4fedb0797e446085722a36f580
+             sql/procedures/app.sp_today_panel.sql  sha256 83e64d27fc7ee4e2768db430c9d95c49d16b2b22fa41a704b7e1489e240328be
              sql/tables/app.sla_rule.sql  sha256 9f561678a4bce5217024559c845d05d0713b6d1ead0c5d647a46988d798770c2
              sql/tables/app.work_event.sql  sha256 1dfd0920cca00d4960d36d426824f29b1c047cedb161c1a420ad88136c7b3c68
              sql/views/app.v_effective_config.sql  sha256 1f12f8d0120156ebf66b43be7ad2ff88fbab357636a405a4cb2bcb702c0eeebb
+             sql/views/app.v_today_panel.sql  sha256 b35973c5578dbaf64920099ac51c714e15b6a1ff7a02ba5907c104a81d79b11e
+             sql/views/app.v_today_panel_rule.sql  sha256 7e8319253e49c580e87d25d87df60d124923ed7a8b944bd09cad05a255393192
+             sql/views/app.v_user_workload_analysis.sql  sha256 92a537cd13b2622c3b21881ef2133ddffd9b292f3fdde2166838228df9b1e58e
 Builder      workstream-db 0.1.0
-Checksum     0c83fc3b6dda08295d8e9a373761701e55174faa7eeda6679c769fcf21554f57
+Checksum     a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -55,17 +60,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_workstream_business_rules'
 );
-IF @applied = '0c83fc3b6dda08295d8e9a373761701e55174faa7eeda6679c769fcf21554f57'
+IF @applied = 'a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_workstream_business_rules: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '0c83fc3b6dda08295d8e9a373761701e55174faa7eeda6679c769fcf21554f57'
+IF @applied IS NOT NULL AND @applied <> 'a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_workstream_business_rules: applied before with checksum ', @applied,
-            N'; this file has 0c83fc3b6dda08295d8e9a373761701e55174faa7eeda6679c769fcf21554f57. Released scripts must not change; nothing was done.'
+            N'; this file has a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -476,10 +481,633 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
+-- wsdb:step 10 module app.sp_set_config
+-- Writes a new effective-dated version of one configuration key for an org.
+--
+-- The new row starts at @effective_from (default now; the past is refused: what was in force stays on record). The
+-- org's version in force at that moment is closed there (effective_to = @effective_from); a version that starts
+-- later still follows, so the new row ends where that one begins. Documents are checked before anything is written:
+--   ranking_rule 'today_panel': every number docs/ranking.md lists is a whole number;
+--   gate_rule: "required_items" is an array of names (min_compliance_score, when given, a number);
+--   sla_rule: item_type, metric and a whole threshold_hrs of 1 or more;
+--   any type: {"enabled": false} alone switches a shipped key off for the org.
+-- The template org 0 is written by the package's data scripts only. Returns the new row.
+-- Errors (docs/errors.md), raised before anything is written: 50010 unknown org or the template org, 50011 bad
+-- config type, 50012 empty key, 50013 value not a JSON object, 50014 effective_from in the past, 50015 user not of
+-- the org, 50016 document misses a member its type needs, 50017 a version of the key already starts then.
+CREATE OR ALTER PROCEDURE app.sp_set_config
+    @org_id int,
+    @config_type varchar(32),
+    @config_key varchar(64),
+    @config_value nvarchar(max),
+    @effective_from datetime2 = NULL,
+    @user_id int = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @missing nvarchar(1000);
+    DECLARE @message nvarchar(2048);
+    DECLARE @next_from datetime2;
+    DECLARE @config_id bigint;
+    DECLARE @switch_off bit = 0;
+
+    BEGIN TRY
+        SET @effective_from = COALESCE(@effective_from, @now);
+
+        IF @org_id = 0 OR NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50010, N'sp_set_config: @org_id does not name an org (the template org 0 is written by data scripts).', 1;
+        IF @config_type IS NULL OR @config_type NOT IN ('sla_rule', 'spotlight_rule', 'gate_rule', 'ranking_rule')
+            THROW 50011, N'sp_set_config: @config_type must be sla_rule, spotlight_rule, gate_rule or ranking_rule.', 1;
+        IF NULLIF(LTRIM(RTRIM(@config_key)), '') IS NULL
+            THROW 50012, N'sp_set_config: @config_key is required.', 1;
+        IF ISJSON(@config_value) = 0 OR LEFT(LTRIM(@config_value), 1) <> N'{'
+            THROW 50013, N'sp_set_config: @config_value must be a JSON object.', 1;
+        IF @effective_from < DATEADD(MINUTE, -1, @now)
+            THROW 50014, N'sp_set_config: @effective_from lies in the past; history is not rewritten.', 1;
+        IF
+            @user_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @user_id
+            )
+            THROW 50015, N'sp_set_config: @user_id is not a user of @org_id.', 1;
+
+        SET @switch_off = CASE
+            WHEN
+                JSON_VALUE(@config_value, '$.enabled') = 'false'
+                AND NOT EXISTS (SELECT 1 FROM OPENJSON(@config_value) AS j WHERE j.[key] <> N'enabled')
+                THEN 1
+            ELSE 0
+        END;
+
+        IF @switch_off = 0
+            BEGIN
+                SELECT @missing = STRING_AGG(CAST(need.member AS nvarchar(max)), N', ')
+                FROM (
+                    SELECT p.member
+                    FROM (
+                        VALUES
+                        ('$.sla_urgency.breach', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.sla_urgency.breach'))),
+                        ('$.sla_urgency.aging', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.sla_urgency.aging'))),
+                        ('$.sla_urgency.medium', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.sla_urgency.medium'))),
+                        ('$.sla_urgency.recent', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.sla_urgency.recent'))),
+                        ('$.age_hours.aging', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.age_hours.aging'))),
+                        ('$.age_hours.medium', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.age_hours.medium'))),
+                        ('$.workload.free_items', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.workload.free_items'))),
+                        ('$.workload.points_per_item', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.workload.points_per_item'))),
+                        ('$.workload.max_penalty', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.workload.max_penalty'))),
+                        ('$.tiers.critical', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.tiers.critical'))),
+                        ('$.tiers.high', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.tiers.high'))),
+                        ('$.tiers.medium', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.tiers.medium'))),
+                        ('$.badges.due_soon_days', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.badges.due_soon_days'))),
+                        ('$.badges.stale_hours', TRY_CONVERT(int, JSON_VALUE(@config_value, '$.badges.stale_hours')))
+                    ) AS p(member, whole_number)
+                    WHERE
+                        @config_type = 'ranking_rule'
+                        AND @config_key = 'today_panel'
+                        AND p.whole_number IS NULL
+                    UNION ALL
+                    SELECT '$.icp_band / $.stage (objects of whole numbers)' AS member
+                    WHERE
+                        @config_type = 'ranking_rule'
+                        AND @config_key = 'today_panel'
+                        AND (
+                            JSON_QUERY(@config_value, '$.icp_band') IS NULL
+                            OR JSON_QUERY(@config_value, '$.stage') IS NULL
+                            OR EXISTS (
+                                SELECT 1 FROM OPENJSON(@config_value, '$.icp_band') AS w
+                                WHERE TRY_CONVERT(int, w.[value]) IS NULL
+                            )
+                            OR EXISTS (
+                                SELECT 1 FROM OPENJSON(@config_value, '$.stage') AS w
+                                WHERE TRY_CONVERT(int, w.[value]) IS NULL
+                            )
+                        )
+                    UNION ALL
+                    SELECT '$.required_items (array of names)' AS member
+                    WHERE
+                        @config_type = 'gate_rule'
+                        AND (
+                            JSON_QUERY(@config_value, '$.required_items') IS NULL
+                            OR LEFT(JSON_QUERY(@config_value, '$.required_items'), 1) <> N'['
+                            OR EXISTS (
+                                SELECT 1 FROM OPENJSON(@config_value, '$.required_items') AS i
+                                WHERE i.[type] <> 1 OR NULLIF(LTRIM(i.[value]), N'') IS NULL
+                            )
+                        )
+                    UNION ALL
+                    SELECT '$.min_compliance_score (a number or null)' AS member
+                    WHERE
+                        @config_type = 'gate_rule'
+                        AND JSON_VALUE(@config_value, '$.min_compliance_score') IS NOT NULL
+                        AND TRY_CONVERT(decimal(4, 1), JSON_VALUE(@config_value, '$.min_compliance_score')) IS NULL
+                    UNION ALL
+                    SELECT s.member
+                    FROM (
+                        VALUES
+                        (
+                            '$.item_type',
+                            CASE WHEN JSON_VALUE(@config_value, '$.item_type') IN ('signal', 'candidate', 'pursuit') THEN 1 ELSE 0 END
+                        ),
+                        ('$.metric', CASE WHEN NULLIF(JSON_VALUE(@config_value, '$.metric'), '') IS NOT NULL THEN 1 ELSE 0 END),
+                        ('$.threshold_hrs', CASE WHEN TRY_CONVERT(int, JSON_VALUE(@config_value, '$.threshold_hrs')) >= 1 THEN 1 ELSE 0 END)
+                    ) AS s(member, ok)
+                    WHERE @config_type = 'sla_rule' AND s.ok = 0
+                ) AS need;
+
+                IF @missing IS NOT NULL
+                    BEGIN
+                        SET
+                            @message
+                            = LEFT(
+                                CONCAT(N'sp_set_config: the ', @config_type, N' document ', @config_key, N' needs ', @missing, N'.'), 2048
+                            );
+                        THROW 50016, @message, 1;
+                    END;
+            END;
+
+        BEGIN TRANSACTION;
+
+        IF
+            EXISTS (
+                SELECT 1 FROM app.config_registry AS c WITH (UPDLOCK, HOLDLOCK)
+                WHERE
+                    c.org_id = @org_id
+                    AND c.config_type = @config_type
+                    AND c.config_key = @config_key
+                    AND c.is_active = 1
+                    AND c.effective_from = @effective_from
+            )
+            THROW 50017, N'sp_set_config: a version of this key already starts at @effective_from.', 1;
+
+        SELECT @next_from = MIN(c.effective_from)
+        FROM app.config_registry AS c WITH (UPDLOCK, HOLDLOCK)
+        WHERE
+            c.org_id = @org_id
+            AND c.config_type = @config_type
+            AND c.config_key = @config_key
+            AND c.is_active = 1
+            AND c.effective_from > @effective_from;
+
+        UPDATE c
+        SET
+            c.effective_to = @effective_from,
+            c.updated_at = @now,
+            c.updated_by = @user_id
+        FROM app.config_registry AS c
+        WHERE
+            c.org_id = @org_id
+            AND c.config_type = @config_type
+            AND c.config_key = @config_key
+            AND c.is_active = 1
+            AND c.effective_from < @effective_from
+            AND (c.effective_to IS NULL OR c.effective_to > @effective_from);
+
+        INSERT INTO app.config_registry (
+            org_id, config_type, config_key, config_value, effective_from, effective_to, is_active,
+            created_at, created_by, updated_at, updated_by
+        )
+        VALUES (
+            @org_id, @config_type, @config_key, @config_value, @effective_from, @next_from, 1,
+            @now, @user_id, @now, @user_id
+        );
+        SET @config_id = SCOPE_IDENTITY();
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            c.config_id,
+            c.org_id,
+            c.config_type,
+            c.config_key,
+            c.config_value,
+            c.effective_from,
+            c.effective_to
+        FROM app.config_registry AS c
+        WHERE c.config_id = @config_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 10 describe app.sp_set_config
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_set_config', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Writes a new effective-dated version of one configuration key for an org.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_set_config';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Writes a new effective-dated version of one configuration key for an org.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_set_config';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 11 module app.v_today_panel_rule
+-- The Today panel's ranking rule in force for each org, one column per number.
+--
+-- Reads the 'ranking_rule' document 'today_panel' of app.v_effective_config (the org's own, else the template
+-- org's) and exposes its numbers, so app.v_today_panel and app.v_user_workload_analysis hold no weight or boundary
+-- of their own. icp_band_json and stage_json are the documents' weight maps ({"high": 30, ...}), read with OPENJSON.
+-- A member that is missing or not a whole number reads as NULL; docs/ranking.md describes every member.
+CREATE OR ALTER VIEW app.v_today_panel_rule
+AS
+SELECT
+    ec.org_id,
+    ec.config_id,
+    ec.is_default,
+    ec.effective_from,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.sla_urgency.breach')) AS sla_breach_weight,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.sla_urgency.aging')) AS sla_aging_weight,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.sla_urgency.medium')) AS sla_medium_weight,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.sla_urgency.recent')) AS sla_recent_weight,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.age_hours.aging')) AS aging_hours,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.age_hours.medium')) AS medium_hours,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.workload.free_items')) AS workload_free_items,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.workload.points_per_item')) AS workload_points_per_item,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.workload.max_penalty')) AS workload_max_penalty,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.tiers.critical')) AS tier_critical,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.tiers.high')) AS tier_high,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.tiers.medium')) AS tier_medium,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.badges.due_soon_days')) AS due_soon_days,
+    TRY_CONVERT(int, JSON_VALUE(ec.config_value, '$.badges.stale_hours')) AS stale_hours,
+    JSON_QUERY(ec.config_value, '$.icp_band') AS icp_band_json,
+    JSON_QUERY(ec.config_value, '$.stage') AS stage_json
+FROM app.v_effective_config AS ec
+WHERE ec.config_type = 'ranking_rule' AND ec.config_key = 'today_panel';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 11 describe app.v_today_panel_rule
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'VIEW', N'v_today_panel_rule', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'The Today panel''s ranking rule in force for each org, one column per number.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_today_panel_rule';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'The Today panel''s ranking rule in force for each org, one column per number.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_today_panel_rule';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 12 module app.v_today_panel
+-- Enhanced dashboard view with multi-factor priority scoring.
+--
+-- Items: open candidates ('new', 'triaged', 'nurture', 'on_hold'), open pursuits ('qual' to 'submit') and open signals
+-- (not yet linked to a candidate). priority_score = SLA urgency + ICP band + stage - workload penalty, every number
+-- read from the org's ranking rule in force (app.v_today_panel_rule; docs/ranking.md), none written here:
+--   SLA urgency: the breach weight with an open SLA breach, else by whole hours since the last touch: the aging
+--   weight from age_hours.aging, the medium weight from age_hours.medium, the recent weight below;
+--   ICP band: the icp_band map by the candidate's value_band (0 when absent); stage: the stage map by state (0 when
+--   absent); workload penalty: points_per_item for each open item the owner has beyond free_items, at most
+--   max_penalty, 0 for items without an owner.
+-- priority_tier: 'critical' from tiers.critical, 'high' from tiers.high, 'medium' from tiers.medium, 'low' below.
+-- An org with no ranking rule in force (none of its own and none shipped) gets NULL priority_score and priority_tier.
+-- Badges: 'breach' (open SLA breach), 'overdue' (due date passed), 'due_soon' (due within badges.due_soon_days),
+-- 'stale' (untouched for badges.stale_hours). Last touch: candidate last_touch_at, pursuit updated_at, signal ts.
+CREATE OR ALTER VIEW app.v_today_panel
+AS
+WITH items AS (
+    SELECT
+        CAST('candidate' AS varchar(12)) AS item_type,
+        c.candidate_id AS item_id,
+        c.org_id,
+        CAST(c.title AS nvarchar(300)) AS label,
+        CAST(c.status AS varchar(12)) AS state,
+        c.last_touch_at,
+        CAST(NULL AS date) AS due_date,
+        c.owner_user_id,
+        c.value_band AS icp_band
+    FROM app.candidate AS c
+    WHERE c.status IN ('new', 'triaged', 'nurture', 'on_hold')
+
+    UNION ALL
+
+    SELECT
+        CAST('pursuit' AS varchar(12)) AS item_type,
+        p.pursuit_id AS item_id,
+        p.org_id,
+        CAST(c.title AS nvarchar(300)) AS label,
+        CAST(p.pursuit_stage AS varchar(12)) AS state,
+        p.updated_at AS last_touch_at,
+        p.due_date,
+        p.capture_lead_id AS owner_user_id,
+        c.value_band AS icp_band
+    FROM app.pursuit AS p
+    INNER JOIN app.candidate AS c
+        ON p.org_id = c.org_id AND p.candidate_id = c.candidate_id
+    WHERE p.pursuit_stage IN ('qual', 'pink', 'red', 'submit')
+
+    UNION ALL
+
+    SELECT
+        CAST('signal' AS varchar(12)) AS item_type,
+        s.signal_id AS item_id,
+        s.org_id,
+        COALESCE(s.problem_phrase, CAST(LEFT(s.snippet, 300) AS nvarchar(300))) AS label,
+        CAST('open' AS varchar(12)) AS state,
+        s.ts AS last_touch_at,
+        CAST(NULL AS date) AS due_date,
+        s.owner_user_id,
+        CAST(NULL AS varchar(8)) AS icp_band
+    FROM app.signal AS s
+    WHERE NOT EXISTS (
+        SELECT 1
+        FROM app.candidate_signal AS cs
+        WHERE cs.org_id = s.org_id AND cs.signal_id = s.signal_id
+    )
+),
+
+icp_weight AS (
+    SELECT
+        r.org_id,
+        CAST(w.[key] AS varchar(8)) AS icp_band,
+        TRY_CONVERT(int, w.[value]) AS weight
+    FROM app.v_today_panel_rule AS r
+    CROSS APPLY OPENJSON(r.icp_band_json) AS w
+),
+
+stage_weight AS (
+    SELECT
+        r.org_id,
+        CAST(w.[key] AS varchar(12)) AS state,
+        TRY_CONVERT(int, w.[value]) AS weight
+    FROM app.v_today_panel_rule AS r
+    CROSS APPLY OPENJSON(r.stage_json) AS w
+),
+
+open_breaches AS (
+    SELECT
+        b.org_id,
+        b.item_type,
+        b.item_id,
+        MIN(r.metric) AS sla_metric
+    FROM app.sla_breach AS b
+    INNER JOIN app.sla_rule AS r
+        ON b.org_id = r.org_id AND b.rule_id = r.rule_id
+    WHERE b.resolved_at IS NULL
+    GROUP BY b.org_id, b.item_type, b.item_id
+),
+
+measured AS (
+    SELECT
+        i.item_type,
+        i.item_id,
+        i.org_id,
+        i.label,
+        i.state,
+        i.last_touch_at,
+        i.due_date,
+        i.owner_user_id,
+        i.icp_band,
+        ob.sla_metric,
+        CASE WHEN ob.item_id IS NULL THEN 0 ELSE 1 END AS has_breach,
+        DATEDIFF(MINUTE, i.last_touch_at, SYSUTCDATETIME()) / 60 AS hours_since_touch,
+        COUNT(*) OVER (PARTITION BY i.org_id, i.owner_user_id) AS owner_open_items
+    FROM items AS i
+    LEFT OUTER JOIN open_breaches AS ob
+        ON i.org_id = ob.org_id AND i.item_type = ob.item_type AND i.item_id = ob.item_id
+),
+
+weighted AS (
+    SELECT
+        m.item_type,
+        m.item_id,
+        m.org_id,
+        m.label,
+        m.state,
+        m.last_touch_at,
+        m.due_date,
+        m.sla_metric,
+        m.owner_user_id,
+        m.icp_band,
+        m.hours_since_touch,
+        m.has_breach,
+        r.tier_critical,
+        r.tier_high,
+        r.tier_medium,
+        r.due_soon_days,
+        r.stale_hours,
+        CASE
+            WHEN m.has_breach = 1 THEN r.sla_breach_weight
+            WHEN m.hours_since_touch >= r.aging_hours THEN r.sla_aging_weight
+            WHEN m.hours_since_touch >= r.medium_hours THEN r.sla_medium_weight
+            ELSE r.sla_recent_weight
+        END
+        + COALESCE(iw.weight, 0)
+        + COALESCE(sw.weight, 0)
+        - CASE
+            WHEN m.owner_user_id IS NULL OR m.owner_open_items <= r.workload_free_items THEN 0
+            WHEN (m.owner_open_items - r.workload_free_items) * r.workload_points_per_item >= r.workload_max_penalty
+                THEN r.workload_max_penalty
+            ELSE (m.owner_open_items - r.workload_free_items) * r.workload_points_per_item
+        END AS priority_score
+    FROM measured AS m
+    LEFT OUTER JOIN app.v_today_panel_rule AS r
+        ON m.org_id = r.org_id
+    LEFT OUTER JOIN icp_weight AS iw
+        ON m.org_id = iw.org_id AND m.icp_band = iw.icp_band
+    LEFT OUTER JOIN stage_weight AS sw
+        ON m.org_id = sw.org_id AND m.state = sw.state
+)
+
+SELECT
+    w.item_type,
+    w.item_id,
+    w.org_id,
+    w.label,
+    w.state,
+    w.last_touch_at,
+    w.due_date,
+    w.sla_metric,
+    CAST(CASE
+        WHEN w.has_breach = 1 THEN 'breach'
+        WHEN w.due_date < CAST(SYSUTCDATETIME() AS date) THEN 'overdue'
+        WHEN w.due_date <= DATEADD(DAY, w.due_soon_days, CAST(SYSUTCDATETIME() AS date)) THEN 'due_soon'
+        WHEN w.hours_since_touch >= w.stale_hours THEN 'stale'
+    END AS varchar(12)) AS badge,
+    w.priority_score,
+    w.owner_user_id,
+    w.icp_band,
+    w.hours_since_touch,
+    CAST(CASE
+        WHEN w.priority_score >= w.tier_critical THEN 'critical'
+        WHEN w.priority_score >= w.tier_high THEN 'high'
+        WHEN w.priority_score >= w.tier_medium THEN 'medium'
+        WHEN w.priority_score IS NOT NULL THEN 'low'
+    END AS varchar(8)) AS priority_tier
+FROM weighted AS w;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 12 describe app.v_today_panel
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'VIEW', N'v_today_panel', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Enhanced dashboard view with multi-factor priority scoring.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_today_panel';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Enhanced dashboard view with multi-factor priority scoring.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_today_panel';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 13 module app.v_user_workload_analysis
+-- Performance analytics for workload distribution.
+--
+-- One row per owner with open items on app.v_today_panel. at_risk_items: not breached yet, but overdue, due soon or
+-- aging (untouched for the ranking rule's age_hours.aging or more); stale_items: untouched for badges.stale_hours or
+-- more. Both boundaries come from the org's ranking rule in force (app.v_today_panel_rule), like the panel's.
+CREATE OR ALTER VIEW app.v_user_workload_analysis
+AS
+SELECT
+    t.org_id,
+    t.owner_user_id,
+    COUNT(*) AS total_items,
+    SUM(CASE WHEN t.priority_tier = 'critical' THEN 1 ELSE 0 END) AS critical_items,
+    SUM(CASE WHEN t.priority_tier = 'high' THEN 1 ELSE 0 END) AS high_priority_items,
+    SUM(CASE WHEN t.priority_tier = 'medium' THEN 1 ELSE 0 END) AS medium_priority_items,
+    SUM(CASE WHEN t.priority_tier = 'low' THEN 1 ELSE 0 END) AS low_priority_items,
+    CAST(AVG(CAST(t.priority_score AS decimal(9, 2))) AS decimal(9, 2)) AS avg_priority_score,
+    SUM(CASE WHEN t.badge = 'breach' THEN 1 ELSE 0 END) AS sla_breaches,
+    SUM(
+        CASE
+            WHEN t.badge = 'breach' THEN 0
+            WHEN t.badge IN ('overdue', 'due_soon') OR t.hours_since_touch >= r.aging_hours THEN 1
+            ELSE 0
+        END
+    ) AS at_risk_items,
+    MAX(t.hours_since_touch) AS max_hours_without_touch,
+    SUM(CASE WHEN t.hours_since_touch >= r.stale_hours THEN 1 ELSE 0 END) AS stale_items
+FROM app.v_today_panel AS t
+LEFT OUTER JOIN app.v_today_panel_rule AS r
+    ON t.org_id = r.org_id
+WHERE t.owner_user_id IS NOT NULL
+GROUP BY t.org_id, t.owner_user_id;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 13 describe app.v_user_workload_analysis
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'VIEW', N'v_user_workload_analysis', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Performance analytics for workload distribution.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_user_workload_analysis';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Performance analytics for workload distribution.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_user_workload_analysis';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 14 module app.sp_today_panel
+-- One org's Today panel, or one owner's, in working order: the panel's rows with a rank that breaks ties.
+--
+-- Rows of app.v_today_panel, highest priority_score first; equal scores go by due date (earliest first, none last),
+-- then the longest untouched, then item_type and item_id, so two calls over the same rows always give the same
+-- order. panel_rank numbers the rows from 1. Items without a ranking rule (NULL priority_score) come last.
+-- Errors (docs/errors.md): 50090 unknown org (or the template org 0), 50091 owner not a user of the org,
+-- 50092 @top outside 1..1000.
+CREATE OR ALTER PROCEDURE app.sp_today_panel
+    @org_id int,
+    @owner_user_id int = NULL,
+    @top int = 50
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    BEGIN TRY
+        IF @org_id = 0 OR NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50090, N'sp_today_panel: @org_id does not name an org.', 1;
+        IF
+            @owner_user_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @owner_user_id
+            )
+            THROW 50091, N'sp_today_panel: @owner_user_id is not a user of @org_id.', 1;
+        IF @top IS NULL OR @top < 1 OR @top > 1000
+            THROW 50092, N'sp_today_panel: @top must be between 1 and 1000.', 1;
+
+        WITH ranked AS (
+            SELECT
+                ROW_NUMBER() OVER (
+                    ORDER BY
+                        CASE WHEN t.priority_score IS NULL THEN 1 ELSE 0 END ASC,
+                        t.priority_score DESC,
+                        CASE WHEN t.due_date IS NULL THEN 1 ELSE 0 END ASC,
+                        t.due_date ASC,
+                        t.hours_since_touch DESC,
+                        t.item_type ASC,
+                        t.item_id ASC
+                ) AS panel_rank,
+                t.item_type,
+                t.item_id,
+                t.org_id,
+                t.label,
+                t.state,
+                t.last_touch_at,
+                t.due_date,
+                t.sla_metric,
+                t.badge,
+                t.priority_score,
+                t.owner_user_id,
+                t.icp_band,
+                t.hours_since_touch,
+                t.priority_tier
+            FROM app.v_today_panel AS t
+            WHERE t.org_id = @org_id AND (@owner_user_id IS NULL OR t.owner_user_id = @owner_user_id)
+        )
+
+        SELECT
+            r.panel_rank,
+            r.item_type,
+            r.item_id,
+            r.org_id,
+            r.label,
+            r.state,
+            r.last_touch_at,
+            r.due_date,
+            r.sla_metric,
+            r.badge,
+            r.priority_score,
+            r.owner_user_id,
+            r.icp_band,
+            r.hours_since_touch,
+            r.priority_tier
+        FROM ranked AS r
+        WHERE r.panel_rank <= @top
+        ORDER BY r.panel_rank
+        OPTION (RECOMPILE);
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 14 describe app.sp_today_panel
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_today_panel', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'One org''s Today panel, or one owner''s, in working order: the panel''s rows with a rank that breaks ties.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_today_panel';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'One org''s Today panel, or one owner''s, in working order: the panel''s rows with a rank that breaks ties.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_today_panel';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_workstream_business_rules', '0c83fc3b6dda08295d8e9a373761701e55174faa7eeda6679c769fcf21554f57', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_workstream_business_rules', 'a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_workstream_business_rules: applied.';
 GO
@@ -494,7 +1122,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '0c83fc3b6dda08295d8e9a373761701e55174faa7eeda6679c769fcf21554f57'
+    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = 'a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d'
 )
     THROW 50102, N'20261122_workstream_business_rules: not applied; its changes were rolled back (see the first error above).', 1;
 GO
