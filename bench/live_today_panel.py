@@ -30,7 +30,10 @@ import time
 
 from scratch import scratch_database, server_url
 
-from harness.connection import connect
+from harness.apply import ApplyError
+from harness.connection import ConnectError, connect
+from harness.databases import DatabaseError
+from harness.urls import UrlError
 
 _NUMBERS = (
     "WITH n AS (SELECT TOP ({count}) ROW_NUMBER() OVER (ORDER BY (SELECT NULL)) AS k "
@@ -117,12 +120,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
-    url = server_url(args.url)
+    try:
+        url = server_url(args.url)
+    except UrlError as error:
+        print(f"live_today_panel: {error}", file=sys.stderr)
+        return 2
     if url is None:
         print("live_today_panel: give a server with --url or WSDB_URL, e.g. "
               "--url 'mssql+pymssql://sa:<password>@localhost:1433/master'", file=sys.stderr)
         return 2
 
+    try:
+        run(url, args)
+    except ConnectError as error:
+        print(f"live_today_panel: {error.message}", file=sys.stderr)
+        return error.exit_code
+    except (DatabaseError, ApplyError) as error:
+        print(f"live_today_panel: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run(url, args) -> None:
     with scratch_database(url, "wsdb_bench_panel", keep=args.keep) as db_url, connect(db_url) as connection:
         started = time.perf_counter()
         for n in range(args.orgs):
@@ -146,7 +165,6 @@ def main(argv: list[str] | None = None) -> int:
         for label, sql, params in runs:
             times, rows = timed(connection, sql, params, args.repeat)
             print(figures(label, times, rows))
-    return 0
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sys
-import uuid
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,10 +35,13 @@ def server_url(text: str | None) -> ServerUrl | None:
 @contextlib.contextmanager
 def scratch_database(url: ServerUrl, prefix: str, *, keep: bool = False) -> Iterator[ServerUrl]:
     """A new database on the URL's server with every migration applied; dropped at the end unless ``keep``."""
-    target = url.with_database(f"{prefix}_{uuid.uuid4().hex[:8]}")
+    target = url.with_database(f"{prefix}_{time.strftime('%Y%m%d%H%M%S', time.gmtime())}_{secrets.token_hex(3)}")
     create_database(target)
     try:
-        apply(target, ROOT, include_drafts=True)
+        started = time.perf_counter()
+        result = apply(target, ROOT, include_drafts=True)
+        print(f"scratch database {target.database}: {len(result.applied)} migration(s) applied in "
+              f"{time.perf_counter() - started:.1f} s")
         yield target
     finally:
         if keep:

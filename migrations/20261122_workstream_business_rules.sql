@@ -1,10 +1,16 @@
 /*
 Migration    20261122_workstream_business_rules
 Description  Workstream business rules: outbox leases and backoff, config-driven SLA rules, shipped configuration defaults of the template org, the effective-config view, and the procedures of the outbox, SLA, pipeline, scoring and drips.
-Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 87aa195db42c25d1a66ee2eee639c62a5d84d51f2d421fa275bc7f34aac9880a
+Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 cf2d1fc7f08f6af04da02935b5defa16ea568c1c117f56232a84c562a23e6f8e
 Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5920ed802ce2537f6ed43849e36bd78b296aa98
              sql/data/core.org.sql  sha256 a2beb2570c37011259196543735bd2e190891700160afb49ab4e0cc30afbcff5
              sql/procedures/app.sp_append_work_event.sql  sha256 00d14fe89820b785090a716584fc92e3a2b1e10e062753d3754c4dd3b1bd7ff8
+             sql/procedures/app.sp_claim_work_events.sql  sha256 1dc0b585db119b0b9d945edd3467fe7e5e13113bf0bdc41dae62f0106b386c48
+             sql/procedures/app.sp_complete_work_events.sql  sha256 7efd61e34ce303dd10a6a426086e89ea682ba5cb43dadecee97e3ce5336cf61f
+             sql/procedures/app.sp_fail_work_event.sql  sha256 39c325fab6270bc6ba720e2874486f9765fa607bac12a576b51998f30d73ad88
+             sql/procedures/app.sp_reclaim_work_events.sql  sha256 1a38b80ea9aff96cc6301b7a67133afee81c7ee4454c42fa338d479c9f53ae79
+             sql/procedures/app.sp_record_score_components.sql  sha256 c137409e7707a3f0028a8c95e15397091fa73b0a68c333950acfb6e02b641bec
+             sql/procedures/app.sp_record_sla_breaches.sql  sha256 61a8ccdfc8d44d85d6413a9526e16b1412a0c61a11ef5b17a44f84b2383812a6
              sql/procedures/app.sp_set_config.sql  sha256 48dbb4938d39ed22da1c95a2abf69a09c2dbda4fedb0797e446085722a36f580
              sql/procedures/app.sp_today_panel.sql  sha256 83e64d27fc7ee4e2768db430c9d95c49d16b2b22fa41a704b7e1489e240328be
              sql/tables/app.sla_rule.sql  sha256 9f561678a4bce5217024559c845d05d0713b6d1ead0c5d647a46988d798770c2
@@ -14,7 +20,7 @@ Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5
              sql/views/app.v_today_panel_rule.sql  sha256 7e8319253e49c580e87d25d87df60d124923ed7a8b944bd09cad05a255393192
              sql/views/app.v_user_workload_analysis.sql  sha256 92a537cd13b2622c3b21881ef2133ddffd9b292f3fdde2166838228df9b1e58e
 Builder      workstream-db 0.1.0
-Checksum     a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d
+Checksum     6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -60,17 +66,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_workstream_business_rules'
 );
-IF @applied = 'a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d'
+IF @applied = '6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_workstream_business_rules: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> 'a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d'
+IF @applied IS NOT NULL AND @applied <> '6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_workstream_business_rules: applied before with checksum ', @applied,
-            N'; this file has a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d. Released scripts must not change; nothing was done.'
+            N'; this file has 6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -1104,10 +1110,1390 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
+-- wsdb:step 15 module app.sp_claim_work_events
+-- Claims a batch of outbox events (app.work_event) for one worker, oldest first, under a lease.
+--
+-- An event is claimable when it is neither processed nor dead-lettered, no worker holds it and its retry backoff
+-- (next_attempt_at) has passed. Rows other sessions have locked are skipped (READPAST), so workers never wait for
+-- each other and no event is ever handed to two workers. Each claimed event gets claimed_at = now,
+-- claimed_by = @worker and lease_until = now + @lease_seconds; a worker that does not complete or fail the event
+-- before its lease ends can lose it to app.sp_reclaim_work_events. @org_id limits the claim to one org.
+-- Returns the claimed events, oldest first (no rows when there is nothing to do). Writes no further events.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50030 @worker missing or empty, 50031 @batch_size not between 1 and 10000 or @lease_seconds not between 1 and
+--   86400 (one day), 50032 @org_id given but not an org.
+CREATE OR ALTER PROCEDURE app.sp_claim_work_events
+    @worker varchar(64),
+    @batch_size int = 100,
+    @lease_seconds int = 300,
+    @org_id int = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @claimed TABLE (
+        event_id bigint NOT NULL PRIMARY KEY,
+        org_id int NOT NULL,
+        item_type varchar(12) NOT NULL,
+        item_id bigint NOT NULL,
+        event_name varchar(40) NOT NULL,
+        payload_json nvarchar(max) NULL,
+        happened_at datetime2 NOT NULL,
+        actor_user_id int NULL,
+        retry_count int NOT NULL,
+        max_attempts int NOT NULL,
+        claimed_at datetime2 NOT NULL,
+        claimed_by varchar(64) NOT NULL,
+        lease_until datetime2 NOT NULL
+    );
+
+    BEGIN TRY
+        IF NULLIF(LTRIM(@worker), '') IS NULL
+            THROW 50030, N'sp_claim_work_events: @worker is required.', 1;
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 10000
+            THROW 50031, N'sp_claim_work_events: @batch_size must be between 1 and 10000.', 1;
+        IF @lease_seconds IS NULL OR @lease_seconds < 1 OR @lease_seconds > 86400
+            THROW 50031, N'sp_claim_work_events: @lease_seconds must be between 1 and 86400 (one day).', 1;
+        IF @org_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50032, N'sp_claim_work_events: @org_id does not name an org.', 1;
+
+        -- One statement: the rows are locked (UPDLOCK) as they are found, rows locked by others are skipped.
+        WITH claimable AS (
+            SELECT TOP (@batch_size)
+                e.event_id,
+                e.org_id,
+                e.item_type,
+                e.item_id,
+                e.event_name,
+                e.payload_json,
+                e.happened_at,
+                e.actor_user_id,
+                e.retry_count,
+                e.max_attempts,
+                e.claimed_at,
+                e.claimed_by,
+                e.lease_until
+            FROM app.work_event AS e WITH (ROWLOCK, UPDLOCK, READPAST)
+            WHERE
+                e.processed_at IS NULL
+                AND e.dead_letter_at IS NULL
+                AND e.claimed_at IS NULL
+                AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= @now)
+                AND (@org_id IS NULL OR e.org_id = @org_id)
+            ORDER BY e.event_id
+        )
+
+        UPDATE c
+        SET
+            c.claimed_at = @now,
+            c.claimed_by = @worker,
+            c.lease_until = DATEADD(SECOND, @lease_seconds, @now)
+        OUTPUT
+            INSERTED.event_id,
+            INSERTED.org_id,
+            INSERTED.item_type,
+            INSERTED.item_id,
+            INSERTED.event_name,
+            INSERTED.payload_json,
+            INSERTED.happened_at,
+            INSERTED.actor_user_id,
+            INSERTED.retry_count,
+            INSERTED.max_attempts,
+            INSERTED.claimed_at,
+            INSERTED.claimed_by,
+            INSERTED.lease_until
+        INTO @claimed
+        FROM claimable AS c;
+
+        SELECT
+            c.event_id,
+            c.org_id,
+            c.item_type,
+            c.item_id,
+            c.event_name,
+            c.payload_json,
+            c.happened_at,
+            c.actor_user_id,
+            c.retry_count,
+            c.max_attempts,
+            c.claimed_at,
+            c.claimed_by,
+            c.lease_until
+        FROM @claimed AS c
+        ORDER BY c.event_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 15 describe app.sp_claim_work_events
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_claim_work_events', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Claims a batch of outbox events (app.work_event) for one worker, oldest first, under a lease.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_claim_work_events';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Claims a batch of outbox events (app.work_event) for one worker, oldest first, under a lease.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_claim_work_events';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 16 module app.sp_complete_work_events
+-- Marks outbox events (app.work_event) a worker holds as processed, all or nothing.
+--
+-- @event_ids is a JSON array of event ids, e.g. '[12,13]'. Every listed event must be held by @worker: claimed by it,
+-- not processed and not dead-lettered. A completion after the lease ended is accepted as long as nobody reclaimed
+-- the event (the work was done). If any listed event is not held by @worker (unknown, released or reclaimed and
+-- claimed by another worker, already processed, dead-lettered), nothing is completed and 50035 names how many and
+-- the first ten such ids. A repeated id counts once; an empty array completes nothing and returns 0. The claim
+-- columns (claimed_at, claimed_by, lease_until) stay as they were, for the record.
+-- Returns one row: completed (the number of events marked processed). Writes no further events.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50033 @worker missing or empty, 50034 @event_ids is not a JSON array of positive integer ids,
+--   50035 a listed event is not held by @worker (none is completed).
+CREATE OR ALTER PROCEDURE app.sp_complete_work_events
+    @worker varchar(64),
+    @event_ids nvarchar(max)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @requested int;
+    DECLARE @held int;
+    DECLARE @completed int;
+    DECLARE @missing_count int;
+    DECLARE @missing nvarchar(400);
+    DECLARE @message nvarchar(2048);
+    DECLARE @listed TABLE (event_id bigint NOT NULL PRIMARY KEY);
+    DECLARE @held_ids TABLE (event_id bigint NOT NULL PRIMARY KEY);
+
+    BEGIN TRY
+        IF NULLIF(LTRIM(@worker), '') IS NULL
+            THROW 50033, N'sp_complete_work_events: @worker is required.', 1;
+        -- Checked one step at a time: OPENJSON fails on text that is not JSON, and OR does not short-circuit.
+        IF @event_ids IS NULL OR ISJSON(@event_ids) = 0
+            THROW 50034, N'sp_complete_work_events: @event_ids must be a JSON array of event ids, e.g. [12,13].', 1;
+        -- ISJSON accepts objects too; wrapped in brackets, an array is an element of type 4 (an object: 5).
+        IF NOT EXISTS (SELECT 1 FROM OPENJSON(CONCAT(N'[', @event_ids, N']')) AS w WHERE w.[type] = 4)
+            THROW 50034, N'sp_complete_work_events: @event_ids must be a JSON array of event ids, e.g. [12,13].', 1;
+        IF
+            EXISTS (
+                SELECT 1 FROM OPENJSON(@event_ids) AS j
+                WHERE j.[type] <> 2 OR COALESCE(TRY_CONVERT(bigint, j.[value]), 0) < 1
+            )
+            THROW 50034, N'sp_complete_work_events: @event_ids must hold positive integer event ids only.', 1;
+
+        INSERT INTO @listed (event_id)
+        SELECT DISTINCT TRY_CONVERT(bigint, j.[value]) AS event_id
+        FROM OPENJSON(@event_ids) AS j;
+        SET @requested = @@ROWCOUNT;
+
+        IF @requested = 0
+            BEGIN
+                SELECT 0 AS completed;
+                RETURN;
+            END;
+
+        BEGIN TRANSACTION;
+
+        -- The events @worker holds, locked until the end: a reclaim (READPAST) passes them by meanwhile.
+        INSERT INTO @held_ids (event_id)
+        SELECT e.event_id
+        FROM app.work_event AS e WITH (UPDLOCK, ROWLOCK)
+        INNER JOIN @listed AS l ON e.event_id = l.event_id
+        WHERE
+            e.claimed_by = @worker
+            AND e.processed_at IS NULL
+            AND e.dead_letter_at IS NULL;
+        SET @held = @@ROWCOUNT;
+
+        IF @held < @requested
+            BEGIN
+                SET @missing_count = @requested - @held;
+                SELECT @missing = STRING_AGG(CONVERT(nvarchar(20), m.event_id), N', ') WITHIN GROUP (ORDER BY m.event_id)
+                FROM (
+                    SELECT TOP (10) l.event_id
+                    FROM @listed AS l
+                    WHERE NOT EXISTS (SELECT 1 FROM @held_ids AS h WHERE h.event_id = l.event_id)
+                    ORDER BY l.event_id
+                ) AS m;
+                SET @message = CONCAT(
+                    N'sp_complete_work_events: ', @missing_count, N' of ', @requested,
+                    N' event(s) are not held by worker ', @worker,
+                    N' (unknown, claimed by another worker, processed or dead-lettered): ', @missing,
+                    CASE WHEN @missing_count > 10 THEN N', ...' ELSE N'' END,
+                    N'; none was completed.'
+                );
+                THROW 50035, @message, 1;
+            END;
+
+        UPDATE e
+        SET e.processed_at = @now
+        FROM app.work_event AS e
+        INNER JOIN @held_ids AS h ON e.event_id = h.event_id;
+        SET @completed = @@ROWCOUNT;
+
+        COMMIT TRANSACTION;
+
+        SELECT @completed AS completed;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 16 describe app.sp_complete_work_events
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_complete_work_events', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Marks outbox events (app.work_event) a worker holds as processed, all or nothing.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_complete_work_events';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Marks outbox events (app.work_event) a worker holds as processed, all or nothing.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_complete_work_events';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 17 module app.sp_fail_work_event
+-- Records a failed attempt at an outbox event (app.work_event) a worker holds: retry later, or dead-letter it.
+--
+-- The event must be held by @worker (claimed by it, not processed, not dead-lettered). retry_count goes up by one
+-- and last_error keeps @error. When retry_count reaches max_attempts the event is dead-lettered (dead_letter_at =
+-- now; claimed_at, claimed_by and lease_until stay for the post-mortem; next_attempt_at is cleared) and is never
+-- claimed again. Otherwise the claim is released and the event waits before the next claim (exponential backoff):
+-- next_attempt_at = now + MIN(@max_backoff_seconds, @backoff_seconds * 2^(retry_count - 1)), i.e. 30 s, 60 s,
+-- 120 s ... with the defaults, capped at one hour; the power is never computed beyond 2^29, so nothing overflows.
+-- Returns the event's new state: event_id, retry_count, max_attempts, next_attempt_at, dead_letter_at, last_error.
+-- Writes no further events.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50036 @worker or @error missing or empty, 50037 @backoff_seconds / @max_backoff_seconds out of range
+--   (0 <= backoff <= max backoff <= 2592000, 30 days), 50038 the event is not held by @worker.
+CREATE OR ALTER PROCEDURE app.sp_fail_work_event
+    @worker varchar(64),
+    @event_id bigint,
+    @error nvarchar(2000),
+    @backoff_seconds int = 30,
+    @max_backoff_seconds int = 3600
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @retry_count int;
+    DECLARE @max_attempts int;
+    DECLARE @is_dead bit;
+    DECLARE @delay bigint;
+    DECLARE @message nvarchar(2048);
+    DECLARE @state TABLE (
+        event_id bigint NOT NULL,
+        retry_count int NOT NULL,
+        max_attempts int NOT NULL,
+        next_attempt_at datetime2 NULL,
+        dead_letter_at datetime2 NULL,
+        last_error nvarchar(2000) NULL
+    );
+
+    BEGIN TRY
+        IF NULLIF(LTRIM(@worker), '') IS NULL
+            THROW 50036, N'sp_fail_work_event: @worker is required.', 1;
+        IF NULLIF(LTRIM(@error), N'') IS NULL
+            THROW 50036, N'sp_fail_work_event: @error is required: say why the attempt failed.', 1;
+        IF
+            @backoff_seconds IS NULL
+            OR @max_backoff_seconds IS NULL
+            OR @backoff_seconds < 0
+            OR @max_backoff_seconds < @backoff_seconds
+            OR @max_backoff_seconds > 2592000
+            THROW 50037, N'sp_fail_work_event: need 0 <= @backoff_seconds <= @max_backoff_seconds <= 2592000 (30 days).', 1;
+
+        BEGIN TRANSACTION;
+
+        -- The attempt this failure ends; retry_count never passes max_attempts (CK_app_work_event_retry_count).
+        SELECT
+            @retry_count = CASE WHEN e.retry_count < e.max_attempts THEN e.retry_count + 1 ELSE e.max_attempts END,
+            @max_attempts = e.max_attempts
+        FROM app.work_event AS e WITH (UPDLOCK, ROWLOCK)
+        WHERE
+            e.event_id = @event_id
+            AND e.claimed_by = @worker
+            AND e.processed_at IS NULL
+            AND e.dead_letter_at IS NULL;
+
+        IF @retry_count IS NULL
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_fail_work_event: event ', COALESCE(CONVERT(nvarchar(20), @event_id), N'NULL'),
+                    N' is not held by worker ', @worker, N' (unknown, claimed by another worker, processed or dead-lettered).'
+                );
+                THROW 50038, @message, 1;
+            END;
+
+        SET @is_dead = CASE WHEN @retry_count >= @max_attempts THEN 1 ELSE 0 END;
+        SET @delay = CASE
+            WHEN @backoff_seconds = 0 THEN 0
+            WHEN @retry_count - 1 >= 30 THEN @max_backoff_seconds
+            ELSE CONVERT(bigint, @backoff_seconds) * POWER(CONVERT(bigint, 2), @retry_count - 1)
+        END;
+        IF @delay > @max_backoff_seconds SET @delay = @max_backoff_seconds;
+
+        UPDATE e
+        SET
+            e.retry_count = @retry_count,
+            e.last_error = @error,
+            e.dead_letter_at = CASE WHEN @is_dead = 1 THEN @now END,
+            e.claimed_at = CASE WHEN @is_dead = 1 THEN e.claimed_at END,
+            e.claimed_by = CASE WHEN @is_dead = 1 THEN e.claimed_by END,
+            e.lease_until = CASE WHEN @is_dead = 1 THEN e.lease_until END,
+            e.next_attempt_at = CASE WHEN @is_dead = 0 THEN DATEADD(SECOND, CONVERT(int, @delay), @now) END
+        OUTPUT
+            INSERTED.event_id,
+            INSERTED.retry_count,
+            INSERTED.max_attempts,
+            INSERTED.next_attempt_at,
+            INSERTED.dead_letter_at,
+            INSERTED.last_error
+        INTO @state
+        FROM app.work_event AS e
+        WHERE e.event_id = @event_id;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            s.event_id,
+            s.retry_count,
+            s.max_attempts,
+            s.next_attempt_at,
+            s.dead_letter_at,
+            s.last_error
+        FROM @state AS s;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 17 describe app.sp_fail_work_event
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_fail_work_event', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records a failed attempt at an outbox event (app.work_event) a worker holds: retry later, or dead-letter it.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_fail_work_event';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Records a failed attempt at an outbox event (app.work_event) a worker holds: retry later, or dead-letter it.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_fail_work_event';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 18 module app.sp_reclaim_work_events
+-- Takes back outbox events (app.work_event) whose claim's lease ran out: each counts as a failed attempt.
+--
+-- An event is reclaimed when it is claimed, not processed, not dead-lettered and its lease_until has passed (or it
+-- has none: claims recorded before leases existed). retry_count goes up by one and last_error says
+-- 'lease expired; worker <claimed_by> did not finish'. When retry_count reaches max_attempts the event is
+-- dead-lettered (dead_letter_at = now; the claim columns stay for the post-mortem); otherwise the claim is released
+-- (claimed_at, claimed_by, lease_until cleared; next_attempt_at cleared, so it can be claimed again at once).
+-- At most @batch_size events per call, oldest first; rows other sessions have locked (a worker completing or failing
+-- the event right now) are skipped (READPAST), so a reclaim never blocks the workers.
+-- Returns one row: released, dead_lettered. Writes no further events.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50039 @batch_size not between 1 and 10000.
+CREATE OR ALTER PROCEDURE app.sp_reclaim_work_events
+    @batch_size int = 1000
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @outcome TABLE (
+        event_id bigint NOT NULL PRIMARY KEY,
+        dead_letter_at datetime2 NULL
+    );
+
+    BEGIN TRY
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 10000
+            THROW 50039, N'sp_reclaim_work_events: @batch_size must be between 1 and 10000.', 1;
+
+        -- One statement; on the right of SET every column still has its value from before the update.
+        WITH expired AS (
+            SELECT TOP (@batch_size)
+                e.event_id,
+                e.retry_count,
+                e.max_attempts,
+                e.claimed_at,
+                e.claimed_by,
+                e.lease_until,
+                e.next_attempt_at,
+                e.dead_letter_at,
+                e.last_error
+            FROM app.work_event AS e WITH (ROWLOCK, UPDLOCK, READPAST)
+            WHERE
+                e.processed_at IS NULL
+                AND e.dead_letter_at IS NULL
+                AND e.claimed_at IS NOT NULL
+                AND (e.lease_until IS NULL OR e.lease_until <= @now)
+            ORDER BY e.event_id
+        )
+
+        UPDATE x
+        SET
+            x.last_error = CONCAT(N'lease expired; worker ', x.claimed_by, N' did not finish'),
+            x.retry_count = CASE WHEN x.retry_count < x.max_attempts THEN x.retry_count + 1 ELSE x.max_attempts END,
+            x.dead_letter_at = CASE WHEN x.retry_count >= x.max_attempts - 1 THEN @now END,
+            x.claimed_at = CASE WHEN x.retry_count >= x.max_attempts - 1 THEN x.claimed_at END,
+            x.claimed_by = CASE WHEN x.retry_count >= x.max_attempts - 1 THEN x.claimed_by END,
+            x.lease_until = CASE WHEN x.retry_count >= x.max_attempts - 1 THEN x.lease_until END,
+            x.next_attempt_at = NULL
+        OUTPUT
+            INSERTED.event_id,
+            INSERTED.dead_letter_at
+        INTO @outcome
+        FROM expired AS x;
+
+        SELECT
+            COUNT(CASE WHEN o.dead_letter_at IS NULL THEN 1 END) AS released,
+            COUNT(o.dead_letter_at) AS dead_lettered
+        FROM @outcome AS o;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 18 describe app.sp_reclaim_work_events
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_reclaim_work_events', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Takes back outbox events (app.work_event) whose claim''s lease ran out: each counts as a failed attempt.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_reclaim_work_events';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Takes back outbox events (app.work_event) whose claim''s lease ran out: each counts as a failed attempt.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_reclaim_work_events';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 19 module app.sp_record_sla_breaches
+-- Records and resolves SLA breaches of open signals, candidates and pursuits against the SLA rules in force.
+--
+-- Scope: @org_id, or every org except the template org 0 when NULL. "Now" is SYSUTCDATETIME(), read once after the
+-- application lock is granted. Runs in one transaction, serialized by the application lock
+-- 'app.sp_record_sla_breaches' (exclusive, owned by the transaction, waited for at most 30 seconds).
+-- 1. Materializes the SLA rules authored in the config registry: every 'sla_rule' entry in force for an org
+--    (app.v_effective_config) gets one app.sla_rule row (config_id, org_id; active_from = the entry's effective_from),
+--    inserted once and reused afterwards; a row switched off earlier is switched on again. A materialized row whose
+--    entry is no longer in force for its org gets is_active = 0 and active_to = now. A document is read once: its
+--    row is a snapshot, so a changed rule is a new entry (a new version), never an edit of the old one.
+--    A document is skipped, never an error, unless it is an object with exactly one of each member: "item_type"
+--    ('signal', 'candidate' or 'pursuit'), "stage" (null = any open stage, or a string of 1-16 characters), "metric"
+--    (a string of 1-24 characters) and "threshold_hrs" (a JSON number that is a positive int). Skipped documents
+--    count as not in force.
+-- 2. Rules in force: rules written directly into app.sla_rule (config_id NULL, is_active = 1, active_from <= now,
+--    active_to NULL or later) and the materialized rules that no direct rule of the org overrides; a direct rule
+--    overrides a materialized one with the same item_type, stage (NULL matches NULL) and metric.
+-- 3. Breaching (item, rule) pairs; exactly at the threshold is a breach:
+--    'signal' 'response' (stage ignored): the signal is not linked to a candidate and now >= ts + threshold_hrs
+--    ('response_overdue'); 'candidate' 'touch': status new, triaged, nurture or on_hold, equal to the rule's stage
+--    when it has one, and now >= last_touch_at + threshold_hrs ('touch_overdue'); 'pursuit' 'touch': stage qual,
+--    pink, red or submit (the rule's stage when it has one) and now >= updated_at + threshold_hrs ('touch_overdue');
+--    'pursuit' 'due': stage qual, pink or red (the rule's stage when it has one) and now >= due_date (00:00 UTC)
+--    - threshold_hrs: 'past_due' from the due date on, 'due_soon' before; a NULL due date never breaches.
+--    Any other item_type/metric combination, and a stage an item can never be open in, measures nothing.
+--    A threshold too large for the calendar (DATEADD out of range) never breaches a touch or response rule and
+--    makes every dated pursuit due soon.
+-- 4. Records a breach (breached_at = now) for each breaching pair without an open breach, with the event
+--    'sla_breached' on the item (payload: breach_id, rule_id, metric, threshold_hrs, reason_code). An open breach
+--    keeps its reason_code: a 'due_soon' breach stays open as it is once the due date passes.
+-- 5. Resolves every open breach in scope whose pair is not breaching now (the item moved on, was touched or closed,
+--    or the rule left force): resolved_at = now (not before breached_at), event 'sla_resolved' (payload: breach_id,
+--    rule_id, reason_code).
+-- A second run in a row records and resolves nothing. Returns one row: rules_in_force, breaches_recorded,
+-- breaches_resolved.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50040 @org_id is not an org, or is the template org 0; 50041 the application lock was not granted within 30 s.
+CREATE OR ALTER PROCEDURE app.sp_record_sla_breaches
+    @org_id int = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2;
+    DECLARE @lock_result int;
+    DECLARE @rules_in_force int;
+    DECLARE @breaches_recorded int;
+    DECLARE @breaches_resolved int;
+
+    DECLARE @scope TABLE (
+        org_id int NOT NULL PRIMARY KEY
+    );
+
+    DECLARE @config_rule TABLE (
+        org_id int NOT NULL,
+        config_id bigint NOT NULL,
+        effective_from datetime2 NOT NULL,
+        item_type varchar(12) NOT NULL,
+        stage varchar(16) NULL,
+        metric varchar(24) NOT NULL,
+        threshold_hrs int NOT NULL,
+        PRIMARY KEY (org_id, config_id)
+    );
+
+    DECLARE @rule TABLE (
+        rule_id int NOT NULL PRIMARY KEY,
+        org_id int NOT NULL,
+        item_type varchar(12) NOT NULL,
+        stage varchar(16) NULL,
+        metric varchar(24) NOT NULL,
+        threshold_hrs int NOT NULL,
+        touched_before datetime2 NULL,
+        due_by date NOT NULL
+    );
+
+    DECLARE @breaching TABLE (
+        org_id int NOT NULL,
+        item_type varchar(12) NOT NULL,
+        item_id bigint NOT NULL,
+        rule_id int NOT NULL,
+        reason_code varchar(32) NOT NULL,
+        PRIMARY KEY (org_id, item_type, item_id, rule_id)
+    );
+
+    DECLARE @recorded TABLE (
+        breach_id bigint NOT NULL PRIMARY KEY,
+        org_id int NOT NULL,
+        item_type varchar(12) NOT NULL,
+        item_id bigint NOT NULL,
+        rule_id int NOT NULL,
+        reason_code varchar(32) NULL
+    );
+
+    DECLARE @resolved TABLE (
+        breach_id bigint NOT NULL PRIMARY KEY,
+        org_id int NOT NULL,
+        item_type varchar(12) NOT NULL,
+        item_id bigint NOT NULL,
+        rule_id int NOT NULL,
+        reason_code varchar(32) NULL
+    );
+
+    BEGIN TRY
+        IF @org_id IS NOT NULL AND (@org_id = 0 OR NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id))
+            THROW 50040, N'sp_record_sla_breaches: @org_id does not name an org (the template org 0 has no work items).', 1;
+
+        BEGIN TRANSACTION;
+
+        EXEC @lock_result = sys.sp_getapplock
+            @Resource = N'app.sp_record_sla_breaches',
+            @LockMode = 'Exclusive',
+            @LockOwner = 'Transaction',
+            @LockTimeout = 30000;
+        IF @lock_result < 0
+            THROW 50041, N'sp_record_sla_breaches: another run holds the lock app.sp_record_sla_breaches; try again.', 1;
+
+        SET @now = SYSUTCDATETIME();
+
+        INSERT INTO @scope (org_id)
+        SELECT o.org_id
+        FROM core.org AS o
+        WHERE o.org_id <> 0 AND (@org_id IS NULL OR o.org_id = @org_id);
+
+        -- Step 1: the well-formed 'sla_rule' documents in force for each org in scope.
+        WITH members AS (
+            SELECT
+                e.org_id,
+                e.config_id,
+                e.effective_from,
+                SUM(CASE WHEN j.[key] = N'item_type' THEN 1 ELSE 0 END) AS item_type_count,
+                SUM(CASE WHEN j.[key] = N'stage' THEN 1 ELSE 0 END) AS stage_count,
+                SUM(CASE WHEN j.[key] = N'metric' THEN 1 ELSE 0 END) AS metric_count,
+                SUM(CASE WHEN j.[key] = N'threshold_hrs' THEN 1 ELSE 0 END) AS threshold_count,
+                MAX(CASE WHEN j.[key] = N'item_type' AND j.[type] = 1 THEN j.[value] END) AS item_type,
+                MAX(CASE WHEN j.[key] = N'stage' AND j.[type] = 0 THEN 1 ELSE 0 END) AS stage_is_null,
+                MAX(CASE WHEN j.[key] = N'stage' AND j.[type] = 1 THEN j.[value] END) AS stage,
+                MAX(CASE WHEN j.[key] = N'metric' AND j.[type] = 1 THEN j.[value] END) AS metric,
+                MAX(CASE WHEN j.[key] = N'threshold_hrs' AND j.[type] = 2 THEN j.[value] END) AS threshold_hrs
+            FROM app.v_effective_config AS e
+            INNER JOIN @scope AS s ON e.org_id = s.org_id
+            CROSS APPLY OPENJSON(e.config_value) AS j
+            WHERE e.config_type = 'sla_rule'
+            GROUP BY e.org_id, e.config_id, e.effective_from
+        )
+
+        INSERT INTO @config_rule (org_id, config_id, effective_from, item_type, stage, metric, threshold_hrs)
+        SELECT
+            m.org_id,
+            m.config_id,
+            m.effective_from,
+            CAST(m.item_type AS varchar(12)) AS item_type,
+            CAST(m.stage AS varchar(16)) AS stage,
+            CAST(m.metric AS varchar(24)) AS metric,
+            TRY_CONVERT(int, m.threshold_hrs) AS threshold_hrs
+        FROM members AS m
+        WHERE
+            m.item_type_count = 1
+            AND m.stage_count = 1
+            AND m.metric_count = 1
+            AND m.threshold_count = 1
+            AND m.item_type IN (N'signal', N'candidate', N'pursuit')
+            AND (m.stage_is_null = 1 OR LEN(m.stage) BETWEEN 1 AND 16)
+            AND LEN(m.metric) BETWEEN 1 AND 24
+            AND TRY_CONVERT(int, m.threshold_hrs) >= 1;
+
+        -- Step 1: one app.sla_rule row per entry and org, switched on while the entry is in force.
+        UPDATE r
+        SET
+            r.is_active = 1,
+            r.active_to = NULL
+        FROM app.sla_rule AS r
+        INNER JOIN @config_rule AS c
+            ON r.org_id = c.org_id AND r.config_id = c.config_id
+        WHERE r.is_active = 0 OR r.active_to IS NOT NULL;
+
+        INSERT INTO app.sla_rule (org_id, item_type, stage, metric, threshold_hrs, active_from, is_active, config_id)
+        SELECT
+            c.org_id,
+            c.item_type,
+            c.stage,
+            c.metric,
+            c.threshold_hrs,
+            c.effective_from,
+            1 AS is_active,
+            c.config_id
+        FROM @config_rule AS c
+        WHERE NOT EXISTS (
+            SELECT 1
+            FROM app.sla_rule AS r WITH (UPDLOCK, HOLDLOCK)
+            WHERE r.config_id = c.config_id AND r.org_id = c.org_id
+        );
+
+        -- Step 1: a materialized rule whose entry left force is switched off (active_to stays after active_from).
+        UPDATE r
+        SET
+            r.is_active = 0,
+            r.active_to = CASE WHEN r.active_to IS NULL AND @now > r.active_from THEN @now ELSE r.active_to END
+        FROM app.sla_rule AS r
+        INNER JOIN @scope AS s ON r.org_id = s.org_id
+        WHERE
+            r.config_id IS NOT NULL
+            AND r.is_active = 1
+            AND NOT EXISTS (
+                SELECT 1
+                FROM @config_rule AS c
+                WHERE c.org_id = r.org_id AND c.config_id = r.config_id
+            );
+
+        -- Step 2: the rules in force. touched_before: an item last touched then or earlier breaches (NULL: never);
+        -- due_by: a pursuit due then or earlier breaches (now + threshold_hrs, capped at the calendar's end).
+        WITH in_force AS (
+            SELECT
+                r.rule_id,
+                r.org_id,
+                r.item_type,
+                r.stage,
+                r.metric,
+                r.threshold_hrs
+            FROM app.sla_rule AS r
+            INNER JOIN @scope AS s ON r.org_id = s.org_id
+            WHERE
+                r.config_id IS NULL
+                AND r.is_active = 1
+                AND r.active_from <= @now
+                AND (r.active_to IS NULL OR r.active_to > @now)
+        ),
+
+        materialized AS (
+            SELECT
+                r.rule_id,
+                r.org_id,
+                r.item_type,
+                r.stage,
+                r.metric,
+                r.threshold_hrs
+            FROM app.sla_rule AS r
+            INNER JOIN @config_rule AS c
+                ON r.org_id = c.org_id AND r.config_id = c.config_id
+            WHERE NOT EXISTS (
+                SELECT 1
+                FROM in_force AS d
+                WHERE
+                    d.org_id = r.org_id
+                    AND d.item_type = r.item_type
+                    AND d.metric = r.metric
+                    AND (d.stage = r.stage OR (d.stage IS NULL AND r.stage IS NULL))
+            )
+        ),
+
+        rules AS (
+            SELECT
+                d.rule_id,
+                d.org_id,
+                d.item_type,
+                d.stage,
+                d.metric,
+                d.threshold_hrs
+            FROM in_force AS d
+
+            UNION ALL
+
+            SELECT
+                m.rule_id,
+                m.org_id,
+                m.item_type,
+                m.stage,
+                m.metric,
+                m.threshold_hrs
+            FROM materialized AS m
+        )
+
+        INSERT INTO @rule (rule_id, org_id, item_type, stage, metric, threshold_hrs, touched_before, due_by)
+        SELECT
+            u.rule_id,
+            u.org_id,
+            u.item_type,
+            u.stage,
+            u.metric,
+            u.threshold_hrs,
+            CASE
+                WHEN u.threshold_hrs <= DATEDIFF(HOUR, CAST('0001-01-02' AS datetime2), @now)
+                    THEN DATEADD(HOUR, -u.threshold_hrs, @now)
+            END AS touched_before,
+            CASE
+                WHEN u.threshold_hrs <= DATEDIFF(HOUR, @now, CAST('9999-12-30' AS datetime2))
+                    THEN CAST(DATEADD(HOUR, u.threshold_hrs, @now) AS date)
+                ELSE CAST('9999-12-31' AS date)
+            END AS due_by
+        FROM rules AS u;
+
+        SET @rules_in_force = (SELECT COUNT(r.rule_id) AS n FROM @rule AS r);
+
+        -- Step 3: the breaching (item, rule) pairs.
+        INSERT INTO @breaching (org_id, item_type, item_id, rule_id, reason_code)
+        SELECT
+            r.org_id,
+            'signal' AS item_type,
+            s.signal_id AS item_id,
+            r.rule_id,
+            'response_overdue' AS reason_code
+        FROM @rule AS r
+        INNER JOIN app.signal AS s ON r.org_id = s.org_id
+        WHERE
+            r.item_type = 'signal'
+            AND r.metric = 'response'
+            AND s.ts <= r.touched_before
+            AND NOT EXISTS (
+                SELECT 1
+                FROM app.candidate_signal AS cs
+                WHERE cs.org_id = s.org_id AND cs.signal_id = s.signal_id
+            )
+
+        UNION ALL
+
+        SELECT
+            r.org_id,
+            'candidate' AS item_type,
+            c.candidate_id AS item_id,
+            r.rule_id,
+            'touch_overdue' AS reason_code
+        FROM @rule AS r
+        INNER JOIN app.candidate AS c ON r.org_id = c.org_id
+        WHERE
+            r.item_type = 'candidate'
+            AND r.metric = 'touch'
+            AND c.status IN ('new', 'triaged', 'nurture', 'on_hold')
+            AND (r.stage IS NULL OR c.status = r.stage)
+            AND c.last_touch_at <= r.touched_before
+
+        UNION ALL
+
+        SELECT
+            r.org_id,
+            'pursuit' AS item_type,
+            p.pursuit_id AS item_id,
+            r.rule_id,
+            'touch_overdue' AS reason_code
+        FROM @rule AS r
+        INNER JOIN app.pursuit AS p ON r.org_id = p.org_id
+        WHERE
+            r.item_type = 'pursuit'
+            AND r.metric = 'touch'
+            AND p.pursuit_stage IN ('qual', 'pink', 'red', 'submit')
+            AND (r.stage IS NULL OR p.pursuit_stage = r.stage)
+            AND p.updated_at <= r.touched_before
+
+        UNION ALL
+
+        SELECT
+            r.org_id,
+            'pursuit' AS item_type,
+            p.pursuit_id AS item_id,
+            r.rule_id,
+            CASE WHEN p.due_date <= CAST(@now AS date) THEN 'past_due' ELSE 'due_soon' END AS reason_code
+        FROM @rule AS r
+        INNER JOIN app.pursuit AS p ON r.org_id = p.org_id
+        WHERE
+            r.item_type = 'pursuit'
+            AND r.metric = 'due'
+            AND p.pursuit_stage IN ('qual', 'pink', 'red')
+            AND (r.stage IS NULL OR p.pursuit_stage = r.stage)
+            AND p.due_date <= r.due_by;
+
+        -- Step 4: a breach for each breaching pair without an open one, and its event.
+        INSERT INTO app.sla_breach (org_id, item_type, item_id, rule_id, breached_at, reason_code)
+        OUTPUT
+            INSERTED.breach_id,
+            INSERTED.org_id,
+            INSERTED.item_type,
+            INSERTED.item_id,
+            INSERTED.rule_id,
+            INSERTED.reason_code
+        INTO @recorded (breach_id, org_id, item_type, item_id, rule_id, reason_code)
+        SELECT
+            b.org_id,
+            b.item_type,
+            b.item_id,
+            b.rule_id,
+            @now AS breached_at,
+            b.reason_code
+        FROM @breaching AS b
+        WHERE NOT EXISTS (
+            SELECT 1
+            FROM app.sla_breach AS o WITH (UPDLOCK, HOLDLOCK)
+            WHERE
+                o.org_id = b.org_id
+                AND o.item_type = b.item_type
+                AND o.item_id = b.item_id
+                AND o.rule_id = b.rule_id
+                AND o.resolved_at IS NULL
+        );
+
+        SET @breaches_recorded = @@ROWCOUNT;
+
+        INSERT INTO app.work_event (org_id, item_type, item_id, event_name, payload_json, happened_at)
+        SELECT
+            x.org_id,
+            x.item_type,
+            x.item_id,
+            'sla_breached' AS event_name,
+            CONCAT(
+                N'{"breach_id":', x.breach_id,
+                N',"rule_id":', x.rule_id,
+                N',"metric":"', STRING_ESCAPE(r.metric, 'json'),
+                N'","threshold_hrs":', r.threshold_hrs,
+                N',"reason_code":"', STRING_ESCAPE(x.reason_code, 'json'), N'"}'
+            ) AS payload_json,
+            @now AS happened_at
+        FROM @recorded AS x
+        INNER JOIN @rule AS r ON x.rule_id = r.rule_id
+        ORDER BY x.breach_id;
+
+        -- Step 5: every open breach in scope whose pair is not breaching now is resolved, with its event.
+        INSERT INTO @resolved (breach_id, org_id, item_type, item_id, rule_id, reason_code)
+        SELECT
+            o.breach_id,
+            o.org_id,
+            o.item_type,
+            o.item_id,
+            o.rule_id,
+            o.reason_code
+        FROM app.sla_breach AS o WITH (UPDLOCK, HOLDLOCK)
+        INNER JOIN @scope AS s ON o.org_id = s.org_id
+        WHERE
+            o.resolved_at IS NULL
+            AND NOT EXISTS (
+                SELECT 1
+                FROM @breaching AS b
+                WHERE
+                    b.org_id = o.org_id
+                    AND b.item_type = o.item_type
+                    AND b.item_id = o.item_id
+                    AND b.rule_id = o.rule_id
+            );
+
+        UPDATE o
+        SET o.resolved_at = CASE WHEN @now >= o.breached_at THEN @now ELSE o.breached_at END
+        FROM app.sla_breach AS o
+        INNER JOIN @resolved AS x ON o.breach_id = x.breach_id;
+
+        SET @breaches_resolved = @@ROWCOUNT;
+
+        INSERT INTO app.work_event (org_id, item_type, item_id, event_name, payload_json, happened_at)
+        SELECT
+            x.org_id,
+            x.item_type,
+            x.item_id,
+            'sla_resolved' AS event_name,
+            CONCAT(
+                N'{"breach_id":', x.breach_id,
+                N',"rule_id":', x.rule_id,
+                N',"reason_code":',
+                CASE
+                    WHEN x.reason_code IS NULL THEN N'null'
+                    ELSE CONCAT(N'"', STRING_ESCAPE(x.reason_code, 'json'), N'"')
+                END,
+                N'}'
+            ) AS payload_json,
+            @now AS happened_at
+        FROM @resolved AS x
+        ORDER BY x.breach_id;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            @rules_in_force AS rules_in_force,
+            @breaches_recorded AS breaches_recorded,
+            @breaches_resolved AS breaches_resolved;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 19 describe app.sp_record_sla_breaches
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_record_sla_breaches', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records and resolves SLA breaches of open signals, candidates and pursuits against the SLA rules in force.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_record_sla_breaches';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Records and resolves SLA breaches of open signals, candidates and pursuits against the SLA rules in force.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_record_sla_breaches';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 20 module app.sp_record_score_components
+-- Records one explainable scoring run of an item against a spotlight, with its history row and event.
+--
+-- @components is a JSON array of objects {"name": "industry_match", "score": 8.5, "weight": 1.0,
+-- "reason": "...", "max_possible_score": 10}; name and score are required, the other members optional (JSON null
+-- counts as absent), numbers are JSON numbers rounded to the columns' two decimals. A missing weight comes from
+-- the org's spotlight_rule 'component_weights' document in force (app.v_effective_config): weights[name], else
+-- its default_weight, else 1.0; a missing @algorithm_version is that document's algorithm_version.
+-- Every component of a call gets one scored_at, so the call is one run of app.v_spotlight_score_summary. Runs of an
+-- item and spotlight never share a scored_at: a run takes SYSUTCDATETIME(), or 100 ns after the item and
+-- spotlight's latest run when that is not earlier (the same datetime2 tick, or a clock that went back), so runs
+-- follow each other in the order they were recorded.
+-- One app.spotlight_scoring_history row compares the run with the item and spotlight's latest earlier run:
+-- previous_score is that run's total_score (NULL for the first run), new_score this run's total,
+-- score_delta = new_score - COALESCE(previous_score, 0), changed_components a JSON array of
+-- {"component", "previous_weighted_score", "new_weighted_score"} (by component name) for every component whose
+-- weighted score (score * weight, two decimals, as the summary view computes it) changed, was added (previous null)
+-- or was removed (new null); '[]' when nothing changed. The event 'score_recorded' (payload spotlight_id,
+-- history_id, previous_score, new_score, score_delta) is written on the item in the same transaction.
+-- Returns the history row.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50070 unknown org, 50071 item type not signal, candidate or pursuit, 50072 item not in the org,
+--   50073 spotlight not of the org, 50074 @components not a non-empty JSON array of objects,
+--   50075 a component without a name (string: a-z, 0-9, _, up to 64) or a score (number), with a repeated name,
+--   an unknown or repeated member, a weight or max_possible_score that is not a number, or a reason that is not
+--   a string of up to 200 characters, 50076 a number outside its column (score decimal(6, 2); weight, given or
+--   from config, decimal(4, 2) >= 0; max_possible_score decimal(6, 2) >= 0 and >= score; the run's total and its
+--   change from the previous run decimal(6, 2)), 50077 scorer not a user of the org,
+--   50078 no algorithm version (neither given nor in the org's component_weights document, up to 16 characters).
+CREATE OR ALTER PROCEDURE app.sp_record_score_components
+    @org_id int,
+    @item_type varchar(12),
+    @item_id bigint,
+    @spotlight_id int,
+    @components nvarchar(max),
+    @algorithm_version varchar(16) = NULL,
+    @change_reason nvarchar(300) = NULL,
+    @scored_by int = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @config nvarchar(max);
+    DECLARE @config_version nvarchar(4000);
+    DECLARE @default_weight_text nvarchar(4000);
+    DECLARE @components_type tinyint;
+    DECLARE @total decimal(38, 2);
+    DECLARE @new_score decimal(6, 2);
+    DECLARE @previous_at datetime2;
+    DECLARE @previous_version varchar(16);
+    DECLARE @previous_total decimal(9, 2);
+    DECLARE @previous_score decimal(6, 2);
+    DECLARE @score_delta decimal(6, 2);
+    DECLARE @scored_at datetime2;
+    DECLARE @changed nvarchar(max);
+    DECLARE @history_id bigint;
+    DECLARE @payload nvarchar(max);
+    DECLARE @event_id bigint;
+
+    -- The array's elements and, per element, its members as OPENJSON reads them (type 0 null, 1 string, 2 number,
+    -- 3 boolean, 4 array, 5 object). Member names compare case-sensitively, as JSON's do.
+    DECLARE @element TABLE (
+        position int NOT NULL PRIMARY KEY,
+        element_type tinyint NOT NULL
+    );
+    DECLARE @member TABLE (
+        position int NOT NULL,
+        member_key nvarchar(4000) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        member_value nvarchar(4000) NULL,
+        member_type tinyint NOT NULL
+    );
+    DECLARE @run TABLE (
+        position int NOT NULL PRIMARY KEY,
+        component_name nvarchar(4000) COLLATE Latin1_General_100_BIN2 NULL,
+        score_text nvarchar(4000) NULL,
+        weight_text nvarchar(4000) NULL,
+        max_text nvarchar(4000) NULL,
+        reason_text nvarchar(4000) NULL,
+        config_weight_text nvarchar(4000) NULL,
+        component_score decimal(6, 2) NULL,
+        component_weight decimal(4, 2) NULL,
+        max_possible_score decimal(6, 2) NULL,
+        weighted_score decimal(9, 2) NULL
+    );
+    DECLARE @previous TABLE (
+        component_name varchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL PRIMARY KEY,
+        weighted_score decimal(9, 2) NOT NULL
+    );
+
+    BEGIN TRY
+        SET @item_type = LOWER(LTRIM(RTRIM(@item_type)));
+        SET @algorithm_version = NULLIF(LTRIM(RTRIM(@algorithm_version)), '');
+
+        IF NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50070, N'sp_record_score_components: @org_id does not name an org.', 1;
+        IF @item_type IS NULL OR @item_type NOT IN ('signal', 'candidate', 'pursuit')
+            THROW 50071, N'sp_record_score_components: @item_type must be signal, candidate or pursuit.', 1;
+        IF
+            NOT EXISTS (
+                SELECT 1 FROM app.signal AS s
+                WHERE @item_type = 'signal' AND s.org_id = @org_id AND s.signal_id = @item_id
+                UNION ALL
+                SELECT 1 FROM app.candidate AS c
+                WHERE @item_type = 'candidate' AND c.org_id = @org_id AND c.candidate_id = @item_id
+                UNION ALL
+                SELECT 1 FROM app.pursuit AS p
+                WHERE @item_type = 'pursuit' AND p.org_id = @org_id AND p.pursuit_id = @item_id
+            )
+            THROW 50072, N'sp_record_score_components: @item_id is not an item of that type in @org_id.', 1;
+        IF
+            NOT EXISTS (
+                SELECT 1 FROM app.spotlights AS sp
+                WHERE sp.org_id = @org_id AND sp.spotlight_id = @spotlight_id
+            )
+            THROW 50073, N'sp_record_score_components: @spotlight_id is not a spotlight of @org_id.', 1;
+        IF
+            @scored_by IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @scored_by
+            )
+            THROW 50077, N'sp_record_score_components: @scored_by is not a user of @org_id.', 1;
+
+        -- The components: a non-empty JSON array of objects (wrapped in [] its one element's type says what it is).
+        IF ISJSON(@components) = 1
+            SELECT @components_type = j.[type]
+            FROM OPENJSON(CONCAT(N'[', @components, N']')) AS j;
+        IF COALESCE(@components_type, 0) <> 4
+            THROW 50074, N'sp_record_score_components: @components must be a non-empty JSON array of objects.', 1;
+
+        INSERT INTO @element (position, element_type)
+        SELECT
+            CAST(j.[key] AS int) AS position,
+            j.[type] AS element_type
+        FROM OPENJSON(@components) AS j;
+
+        IF NOT EXISTS (SELECT e.position FROM @element AS e) OR EXISTS (SELECT 1 FROM @element AS e WHERE e.element_type <> 5)
+            THROW 50074, N'sp_record_score_components: @components must be a non-empty JSON array of objects.', 1;
+
+        INSERT INTO @member (position, member_key, member_value, member_type)
+        SELECT
+            CAST(j.[key] AS int) AS position,
+            m.[key] AS member_key,
+            CAST(m.[value] AS nvarchar(4000)) AS member_value,
+            m.[type] AS member_type
+        FROM OPENJSON(@components) AS j
+        CROSS APPLY OPENJSON(j.[value]) AS m;
+
+        INSERT INTO @run (position, component_name, score_text, weight_text, max_text, reason_text)
+        SELECT
+            e.position,
+            MAX(CASE WHEN m.member_key = N'name' AND m.member_type = 1 THEN m.member_value END) AS component_name,
+            MAX(CASE WHEN m.member_key = N'score' AND m.member_type = 2 THEN m.member_value END) AS score_text,
+            MAX(CASE WHEN m.member_key = N'weight' AND m.member_type = 2 THEN m.member_value END) AS weight_text,
+            MAX(CASE WHEN m.member_key = N'max_possible_score' AND m.member_type = 2 THEN m.member_value END) AS max_text,
+            MAX(CASE WHEN m.member_key = N'reason' AND m.member_type = 1 THEN m.member_value END) AS reason_text
+        FROM @element AS e
+        LEFT OUTER JOIN @member AS m ON e.position = m.position
+        GROUP BY e.position;
+
+        IF
+            EXISTS (
+                SELECT 1 FROM @member AS m
+                WHERE
+                    m.member_key NOT IN (N'name', N'score', N'weight', N'reason', N'max_possible_score')
+                    OR (m.member_key IN (N'weight', N'max_possible_score') AND m.member_type NOT IN (0, 2))
+                    OR (m.member_key = N'reason' AND m.member_type NOT IN (0, 1))
+            )
+            OR EXISTS (
+                SELECT 1 FROM @member AS m
+                GROUP BY m.position, m.member_key
+                HAVING COUNT(*) > 1
+            )
+            OR EXISTS (
+                SELECT 1 FROM @run AS r
+                WHERE
+                    r.component_name IS NULL
+                    OR r.score_text IS NULL
+                    OR r.component_name = N''
+                    OR LEN(r.component_name) > 64
+                    OR r.component_name LIKE N'%[^a-z0-9_]%'
+                    OR LEN(r.reason_text) > 200
+            )
+            OR EXISTS (
+                SELECT 1 FROM @run AS r
+                GROUP BY r.component_name
+                HAVING COUNT(*) > 1
+            )
+            THROW 50075, N'sp_record_score_components: a component is malformed (see the procedure''s header).', 1;
+
+        -- Weights and the algorithm version the org's component_weights document gives (none when it has none).
+        SELECT @config = e.config_value
+        FROM app.v_effective_config AS e
+        WHERE e.org_id = @org_id AND e.config_type = 'spotlight_rule' AND e.config_key = 'component_weights';
+
+        SET @default_weight_text = JSON_VALUE(@config, '$.default_weight');
+        SET @config_version = NULLIF(LTRIM(RTRIM(JSON_VALUE(@config, '$.algorithm_version'))), N'');
+
+        UPDATE r
+        SET r.config_weight_text = CAST(w.[value] AS nvarchar(4000))
+        FROM @run AS r
+        INNER JOIN OPENJSON(JSON_QUERY(@config, '$.weights')) AS w
+            ON w.[key] COLLATE Latin1_General_100_BIN2 = r.component_name
+        WHERE w.[type] <> 0;
+
+        UPDATE r
+        SET
+            r.weight_text = COALESCE(r.weight_text, r.config_weight_text, @default_weight_text),
+            r.component_score = COALESCE(
+                TRY_CONVERT(decimal(6, 2), r.score_text),
+                TRY_CONVERT(decimal(6, 2), TRY_CONVERT(float, r.score_text))
+            ),
+            r.max_possible_score = COALESCE(
+                TRY_CONVERT(decimal(6, 2), r.max_text),
+                TRY_CONVERT(decimal(6, 2), TRY_CONVERT(float, r.max_text))
+            )
+        FROM @run AS r;
+
+        UPDATE r
+        SET
+            r.component_weight = CASE
+                WHEN r.weight_text IS NULL THEN 1.0
+                ELSE COALESCE(
+                    TRY_CONVERT(decimal(4, 2), r.weight_text),
+                    TRY_CONVERT(decimal(4, 2), TRY_CONVERT(float, r.weight_text))
+                )
+            END
+        FROM @run AS r;
+
+        UPDATE r
+        SET r.weighted_score = CAST(r.component_score * r.component_weight AS decimal(9, 2))
+        FROM @run AS r;
+
+        SELECT @total = SUM(r.weighted_score)
+        FROM @run AS r;
+
+        SET @new_score = TRY_CONVERT(decimal(6, 2), @total);
+
+        IF
+            EXISTS (
+                SELECT 1 FROM @run AS r
+                WHERE
+                    r.component_score IS NULL
+                    OR r.component_weight IS NULL
+                    OR r.component_weight < 0
+                    OR (r.max_text IS NOT NULL AND r.max_possible_score IS NULL)
+                    OR r.max_possible_score < 0
+                    OR r.component_score > r.max_possible_score
+            )
+            OR @new_score IS NULL
+            THROW 50076, N'sp_record_score_components: a score, weight, max_possible_score or the total does not fit its column.', 1;
+
+        IF @algorithm_version IS NULL AND LEN(@config_version) <= 16
+            SET @algorithm_version = @config_version;
+        IF @algorithm_version IS NULL
+            THROW 50078, N'sp_record_score_components: no @algorithm_version, and the org''s component_weights has none.', 1;
+
+        BEGIN TRANSACTION;
+
+        -- The item and spotlight's latest run, locked so that concurrent runs of the item are recorded one after the other.
+        SELECT TOP (1)
+            @previous_at = c.scored_at,
+            @previous_version = c.algorithm_version
+        FROM app.spotlight_score_components AS c WITH (UPDLOCK, HOLDLOCK)
+        WHERE
+            c.org_id = @org_id
+            AND c.item_type = @item_type
+            AND c.item_id = @item_id
+            AND c.spotlight_id = @spotlight_id
+        ORDER BY c.scored_at DESC, c.algorithm_version DESC;
+
+        IF @previous_at IS NOT NULL
+            BEGIN
+                SELECT @previous_total = s.total_score
+                FROM app.v_spotlight_score_summary AS s
+                WHERE
+                    s.org_id = @org_id
+                    AND s.item_type = @item_type
+                    AND s.item_id = @item_id
+                    AND s.spotlight_id = @spotlight_id
+                    AND s.scored_at = @previous_at
+                    AND s.algorithm_version = @previous_version;
+
+                INSERT INTO @previous (component_name, weighted_score)
+                SELECT
+                    c.component_name,
+                    SUM(CAST(c.component_score * c.component_weight AS decimal(9, 2))) AS weighted_score
+                FROM app.spotlight_score_components AS c
+                WHERE
+                    c.org_id = @org_id
+                    AND c.item_type = @item_type
+                    AND c.item_id = @item_id
+                    AND c.spotlight_id = @spotlight_id
+                    AND c.scored_at = @previous_at
+                    AND c.algorithm_version = @previous_version
+                GROUP BY c.component_name;
+            END;
+
+        SET @previous_score = TRY_CONVERT(decimal(6, 2), @previous_total);
+        SET @score_delta = TRY_CONVERT(decimal(6, 2), @total - COALESCE(@previous_total, 0));
+
+        IF (@previous_total IS NOT NULL AND @previous_score IS NULL) OR @score_delta IS NULL
+            THROW 50076, N'sp_record_score_components: the change from the previous run''s total does not fit decimal(6, 2).', 1;
+
+        SET @scored_at = SYSUTCDATETIME();
+        IF @previous_at >= @scored_at
+            SET @scored_at = DATEADD(NANOSECOND, 100, @previous_at);
+
+        SET @changed = (
+            SELECT
+                COALESCE(n.component_name, p.component_name) AS component,
+                p.weighted_score AS previous_weighted_score,
+                n.weighted_score AS new_weighted_score
+            FROM @run AS n
+            FULL OUTER JOIN @previous AS p ON n.component_name = p.component_name
+            WHERE
+                n.weighted_score IS NULL
+                OR p.weighted_score IS NULL
+                OR n.weighted_score <> p.weighted_score
+            ORDER BY COALESCE(n.component_name, p.component_name)
+            FOR JSON PATH, INCLUDE_NULL_VALUES
+        );
+
+        INSERT INTO app.spotlight_score_components (
+            org_id, item_type, item_id, spotlight_id, component_name, component_score, component_weight,
+            component_reason, max_possible_score, scored_at, algorithm_version
+        )
+        SELECT
+            @org_id AS org_id,
+            @item_type AS item_type,
+            @item_id AS item_id,
+            @spotlight_id AS spotlight_id,
+            CAST(r.component_name AS varchar(64)) AS component_name,
+            r.component_score,
+            r.component_weight,
+            r.reason_text AS component_reason,
+            r.max_possible_score,
+            @scored_at AS scored_at,
+            @algorithm_version AS algorithm_version
+        FROM @run AS r;
+
+        INSERT INTO app.spotlight_scoring_history (
+            org_id, item_type, item_id, spotlight_id, previous_score, new_score, score_delta, change_reason,
+            changed_components, algorithm_version, scored_at, scored_by
+        )
+        VALUES (
+            @org_id, @item_type, @item_id, @spotlight_id, @previous_score, @new_score, @score_delta, @change_reason,
+            COALESCE(@changed, N'[]'), @algorithm_version, @scored_at, @scored_by
+        );
+        SET @history_id = SCOPE_IDENTITY();
+
+        SET @payload = (
+            SELECT
+                @spotlight_id AS spotlight_id,
+                @history_id AS history_id,
+                @previous_score AS previous_score,
+                @new_score AS new_score,
+                @score_delta AS score_delta
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES
+        );
+
+        EXEC app.sp_append_work_event
+            @org_id = @org_id,
+            @item_type = @item_type,
+            @item_id = @item_id,
+            @event_name = 'score_recorded',
+            @payload_json = @payload,
+            @actor_user_id = @scored_by,
+            @event_id = @event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            h.history_id,
+            h.org_id,
+            h.item_type,
+            h.item_id,
+            h.spotlight_id,
+            h.previous_score,
+            h.new_score,
+            h.score_delta,
+            h.change_reason,
+            h.changed_components,
+            h.algorithm_version,
+            h.scored_at,
+            h.scored_by
+        FROM app.spotlight_scoring_history AS h
+        WHERE h.history_id = @history_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 20 describe app.sp_record_score_components
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_record_score_components', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records one explainable scoring run of an item against a spotlight, with its history row and event.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_record_score_components';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Records one explainable scoring run of an item against a spotlight, with its history row and event.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_record_score_components';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_workstream_business_rules', 'a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_workstream_business_rules', '6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_workstream_business_rules: applied.';
 GO
@@ -1122,7 +2508,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = 'a1cbec48d2959baa7b2500c312e2a09869d79451da46f99c6c04d26baed8ec3d'
+    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9'
 )
     THROW 50102, N'20261122_workstream_business_rules: not applied; its changes were rolled back (see the first error above).', 1;
 GO
