@@ -1,14 +1,20 @@
 /*
 Migration    20261122_workstream_business_rules
 Description  Workstream business rules: outbox leases and backoff, config-driven SLA rules, shipped configuration defaults of the template org, the effective-config view, and the procedures of the outbox, SLA, pipeline, scoring and drips.
-Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 cf2d1fc7f08f6af04da02935b5defa16ea568c1c117f56232a84c562a23e6f8e
+Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 4ce130e1efdf3e646af321b04de8056cf67561eacffe94b778026b100c2aebae
 Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5920ed802ce2537f6ed43849e36bd78b296aa98
              sql/data/core.org.sql  sha256 a2beb2570c37011259196543735bd2e190891700160afb49ab4e0cc30afbcff5
+             sql/procedures/app.sp_add_cos_entry.sql  sha256 3cfbe4338606e015520381d25f190d8eece73462f17b11e4f03b16f44bea6497
+             sql/procedures/app.sp_add_proposal_version.sql  sha256 a60ed34dea106a97e7d11a62ec1d529ce01095cdf5076c7fb64f552cd7d1babd
+             sql/procedures/app.sp_advance_pursuit_stage.sql  sha256 5af828f8af49ea2f848b1633d35754e27d3e20a44cc9aaa9e532abd669904fee
              sql/procedures/app.sp_append_work_event.sql  sha256 00d14fe89820b785090a716584fc92e3a2b1e10e062753d3754c4dd3b1bd7ff8
+             sql/procedures/app.sp_claim_due_drips.sql  sha256 af86d87497f941a1ea150841fbaaee6aef677a0d79c0db4ee7eb0340242bf083
              sql/procedures/app.sp_claim_work_events.sql  sha256 1dc0b585db119b0b9d945edd3467fe7e5e13113bf0bdc41dae62f0106b386c48
              sql/procedures/app.sp_complete_work_events.sql  sha256 7efd61e34ce303dd10a6a426086e89ea682ba5cb43dadecee97e3ce5336cf61f
              sql/procedures/app.sp_fail_work_event.sql  sha256 39c325fab6270bc6ba720e2874486f9765fa607bac12a576b51998f30d73ad88
+             sql/procedures/app.sp_promote_candidate.sql  sha256 da602e303111ffc763bf9deb1e3ab7b5dd1f387777c6fa94754f3ffa8aa98d94
              sql/procedures/app.sp_reclaim_work_events.sql  sha256 1a38b80ea9aff96cc6301b7a67133afee81c7ee4454c42fa338d479c9f53ae79
+             sql/procedures/app.sp_record_role_estimate.sql  sha256 86bb2a571b3d15f88a4d0b7a8c635ef34b087a551b655474a372c739962795f7
              sql/procedures/app.sp_record_score_components.sql  sha256 c137409e7707a3f0028a8c95e15397091fa73b0a68c333950acfb6e02b641bec
              sql/procedures/app.sp_record_sla_breaches.sql  sha256 61a8ccdfc8d44d85d6413a9526e16b1412a0c61a11ef5b17a44f84b2383812a6
              sql/procedures/app.sp_set_config.sql  sha256 48dbb4938d39ed22da1c95a2abf69a09c2dbda4fedb0797e446085722a36f580
@@ -16,11 +22,13 @@ Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5
              sql/tables/app.sla_rule.sql  sha256 9f561678a4bce5217024559c845d05d0713b6d1ead0c5d647a46988d798770c2
              sql/tables/app.work_event.sql  sha256 1dfd0920cca00d4960d36d426824f29b1c047cedb161c1a420ad88136c7b3c68
              sql/views/app.v_effective_config.sql  sha256 1f12f8d0120156ebf66b43be7ad2ff88fbab357636a405a4cb2bcb702c0eeebb
+             sql/views/app.v_pursuit_estimate.sql  sha256 d9d3d4c54b1beb19e5e0edc47b47b9b076707435513ac2bd35443077414c250b
+             sql/views/app.v_pursuit_role_pert.sql  sha256 f915834bb863612b0f5d3b5ecfc0c5b0dedce4817974be42e66c487b3cee6bfa
              sql/views/app.v_today_panel.sql  sha256 b35973c5578dbaf64920099ac51c714e15b6a1ff7a02ba5907c104a81d79b11e
              sql/views/app.v_today_panel_rule.sql  sha256 7e8319253e49c580e87d25d87df60d124923ed7a8b944bd09cad05a255393192
              sql/views/app.v_user_workload_analysis.sql  sha256 92a537cd13b2622c3b21881ef2133ddffd9b292f3fdde2166838228df9b1e58e
 Builder      workstream-db 0.1.0
-Checksum     6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9
+Checksum     615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -66,17 +74,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_workstream_business_rules'
 );
-IF @applied = '6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9'
+IF @applied = '615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_workstream_business_rules: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9'
+IF @applied IS NOT NULL AND @applied <> '615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_workstream_business_rules: applied before with checksum ', @applied,
-            N'; this file has 6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9. Released scripts must not change; nothing was done.'
+            N'; this file has 615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -2490,10 +2498,1143 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
+-- wsdb:step 21 module app.sp_promote_candidate
+-- Promotes an open candidate to a pursuit in stage 'qual', once per candidate.
+--
+-- The candidate must be open ('new', 'triaged', 'nurture' or 'on_hold'); it becomes 'promoted' (updated_at and
+-- last_touch_at = now). The pursuit's capture lead defaults to the candidate's owner. A candidate is promoted once:
+-- the candidate row is locked (UPDLOCK, HOLDLOCK) before the check for an existing pursuit, so concurrent calls
+-- for one candidate run one after the other and the second one fails with 50053; the unique index
+-- UX_pursuit_once_per_candidate is the last line of defence, and its violation is reported as 50053 too.
+-- When a gate rule for stage 'qual' is in force for the org (app.v_effective_config, config_type 'gate_rule',
+-- config_key 'qual'; none is shipped), its required_items seed the new pursuit's checklist (is_required 1,
+-- is_done 0). Events, in the same transaction: 'candidate_promoted' (candidate; payload pursuit_id) and
+-- 'pursuit_created' (pursuit; payload candidate_id, stage).
+-- Returns the new pursuit's row.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50050 unknown org, 50051 actor, capture lead or proposal manager not a user of the org, 50052 candidate not of
+--   the org, 50053 the candidate already has a pursuit, 50054 candidate not in an open status, 50055 negative
+--   forecast value.
+CREATE OR ALTER PROCEDURE app.sp_promote_candidate
+    @org_id int,
+    @candidate_id bigint,
+    @actor_user_id int = NULL,
+    @due_date date = NULL,
+    @capture_lead_id int = NULL,
+    @proposal_mgr_id int = NULL,
+    @forecast_value_usd decimal(18, 2) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @status varchar(12);
+    DECLARE @owner_user_id int;
+    DECLARE @existing_pursuit_id bigint;
+    DECLARE @pursuit_id bigint;
+    DECLARE @gate_json nvarchar(max);
+    DECLARE @payload nvarchar(max);
+    DECLARE @event_id bigint;
+    DECLARE @message nvarchar(2048);
+
+    BEGIN TRY
+        IF NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50050, N'sp_promote_candidate: @org_id does not name an org.', 1;
+        IF
+            @actor_user_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @actor_user_id
+            )
+            THROW 50051, N'sp_promote_candidate: @actor_user_id is not a user of @org_id.', 1;
+        IF
+            @candidate_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM app.candidate AS c
+                WHERE c.org_id = @org_id AND c.candidate_id = @candidate_id
+            )
+            THROW 50052, N'sp_promote_candidate: @candidate_id is not a candidate of @org_id.', 1;
+        IF
+            @capture_lead_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @capture_lead_id
+            )
+            THROW 50051, N'sp_promote_candidate: @capture_lead_id is not a user of @org_id.', 1;
+        IF
+            @proposal_mgr_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @proposal_mgr_id
+            )
+            THROW 50051, N'sp_promote_candidate: @proposal_mgr_id is not a user of @org_id.', 1;
+        IF @forecast_value_usd < 0
+            THROW 50055, N'sp_promote_candidate: @forecast_value_usd must not be negative.', 1;
+
+        BEGIN TRANSACTION;
+
+        -- The candidate row, locked: concurrent promotions of one candidate run one after the other.
+        SELECT
+            @status = c.status,
+            @owner_user_id = c.owner_user_id
+        FROM app.candidate AS c WITH (UPDLOCK, HOLDLOCK)
+        WHERE c.org_id = @org_id AND c.candidate_id = @candidate_id;
+
+        SELECT @existing_pursuit_id = p.pursuit_id
+        FROM app.pursuit AS p WITH (UPDLOCK, HOLDLOCK)
+        WHERE p.org_id = @org_id AND p.candidate_id = @candidate_id;
+
+        IF @status IS NULL
+            THROW 50052, N'sp_promote_candidate: @candidate_id is not a candidate of @org_id.', 1;
+        IF @existing_pursuit_id IS NOT NULL
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_promote_candidate: candidate ', @candidate_id, N' was promoted already (pursuit ',
+                    @existing_pursuit_id, N').'
+                );
+                THROW 50053, @message, 1;
+            END;
+        IF @status NOT IN ('new', 'triaged', 'nurture', 'on_hold')
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_promote_candidate: candidate ', @candidate_id, N' is ', @status,
+                    N'; only new, triaged, nurture and on_hold candidates can be promoted.'
+                );
+                THROW 50054, @message, 1;
+            END;
+
+        INSERT INTO app.pursuit (
+            org_id, candidate_id, due_date, capture_lead_id, proposal_mgr_id, pursuit_stage, forecast_value_usd,
+            created_at, updated_at
+        )
+        VALUES (
+            @org_id, @candidate_id, @due_date, COALESCE(@capture_lead_id, @owner_user_id), @proposal_mgr_id, 'qual',
+            @forecast_value_usd, @now, @now
+        );
+        SET @pursuit_id = SCOPE_IDENTITY();
+
+        UPDATE c
+        SET
+            c.status = 'promoted',
+            c.updated_at = @now,
+            c.last_touch_at = @now
+        FROM app.candidate AS c
+        WHERE c.org_id = @org_id AND c.candidate_id = @candidate_id;
+
+        -- The gate rule of stage 'qual' in force for the org, if any, seeds the checklist.
+        SELECT @gate_json = e.config_value
+        FROM app.v_effective_config AS e
+        WHERE e.org_id = @org_id AND e.config_type = 'gate_rule' AND e.config_key = 'qual';
+
+        INSERT INTO app.pursuit_checklist (org_id, pursuit_id, name, is_required, is_done)
+        SELECT
+            @org_id AS org_id,
+            @pursuit_id AS pursuit_id,
+            r.name,
+            1 AS is_required,
+            0 AS is_done
+        FROM (
+            SELECT
+                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
+                MIN(TRY_CONVERT(int, j.[key])) AS position
+            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
+            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
+            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
+        ) AS r
+        ORDER BY r.position;
+
+        SET @payload = CONCAT(N'{"pursuit_id":', @pursuit_id, N'}');
+        EXEC app.sp_append_work_event
+            @org_id = @org_id,
+            @item_type = 'candidate',
+            @item_id = @candidate_id,
+            @event_name = 'candidate_promoted',
+            @payload_json = @payload,
+            @actor_user_id = @actor_user_id,
+            @event_id = @event_id OUTPUT;
+
+        SET @payload = CONCAT(N'{"candidate_id":', @candidate_id, N',"stage":"qual"}');
+        EXEC app.sp_append_work_event
+            @org_id = @org_id,
+            @item_type = 'pursuit',
+            @item_id = @pursuit_id,
+            @event_name = 'pursuit_created',
+            @payload_json = @payload,
+            @actor_user_id = @actor_user_id,
+            @event_id = @event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            p.pursuit_id,
+            p.org_id,
+            p.candidate_id,
+            p.due_date,
+            p.capture_lead_id,
+            p.proposal_mgr_id,
+            p.pursuit_stage,
+            p.compliance_score,
+            p.forecast_value_usd,
+            p.cos_hours,
+            p.cos_amount,
+            p.created_at,
+            p.updated_at
+        FROM app.pursuit AS p
+        WHERE p.pursuit_id = @pursuit_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        -- A pursuit inserted for the candidate by another writer between our check and our insert.
+        IF ERROR_NUMBER() IN (2601, 2627) AND ERROR_MESSAGE() LIKE N'%UX[_]pursuit[_]once[_]per[_]candidate%'
+            THROW 50053, N'sp_promote_candidate: the candidate was promoted already (UX_pursuit_once_per_candidate).', 1;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 21 describe app.sp_promote_candidate
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_promote_candidate', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Promotes an open candidate to a pursuit in stage ''qual'', once per candidate.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_promote_candidate';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Promotes an open candidate to a pursuit in stage ''qual'', once per candidate.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_promote_candidate';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 22 module app.sp_advance_pursuit_stage
+-- Moves a pursuit one stage forward (qual, pink, red, submit, won) or to 'lost', when its gate is passed.
+--
+-- Allowed moves: qual -> pink -> red -> submit -> won, one step at a time, and any open stage (qual, pink, red,
+-- submit) -> lost. Nothing leaves won or lost, and nothing moves back. A forward move (not to 'lost') needs the
+-- gate of the current stage passed:
+--   (a) every required checklist item of the pursuit is done (the rule of app.v_pursuit_checklist_ready), and
+--   (b) when a gate rule is in force for the current stage (app.v_effective_config, config_type 'gate_rule',
+--       config_key = the current stage): each name in its required_items is on the pursuit's checklist and done,
+--       and compliance_score >= min_compliance_score unless that is null (a pursuit without a compliance_score
+--       fails such a gate; a min_compliance_score that is not a number fails it too).
+-- A gate that is not passed raises 50060, whose message lists what is missing (at most 2048 characters).
+-- The pursuit row is locked (UPDLOCK, HOLDLOCK) for the whole check-and-move, and the checklist rows read by the
+-- gate are held (HOLDLOCK) until the move commits.
+-- On success: pursuit_stage and updated_at = now; the gate rule of the new stage, if any, seeds its required_items
+-- onto the checklist (is_required 1, is_done 0; names already there are left alone); event 'pursuit_stage_changed'
+-- (pursuit; payload from, to, seeded_items), all in one transaction.
+-- Returns pursuit_id, org_id, previous_stage, pursuit_stage (the new stage), seeded_items and updated_at.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50056 unknown org, 50057 actor not a user of the org, 50058 pursuit not of the org, 50059 @to_stage is not a
+--   stage or not reachable from the current stage, 50060 the gate of the current stage is not passed.
+CREATE OR ALTER PROCEDURE app.sp_advance_pursuit_stage
+    @org_id int,
+    @pursuit_id bigint,
+    @to_stage varchar(8),
+    @actor_user_id int = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @from_stage varchar(8);
+    DECLARE @compliance_score decimal(4, 1);
+    DECLARE @gate_json nvarchar(max);
+    DECLARE @min_text nvarchar(4000);
+    DECLARE @min_score decimal(9, 3);
+    DECLARE @missing_list nvarchar(max);
+    DECLARE @long_message nvarchar(max);
+    DECLARE @message nvarchar(2048);
+    DECLARE @seeded int = 0;
+    DECLARE @payload nvarchar(max);
+    DECLARE @event_id bigint;
+    DECLARE @missing TABLE (
+        ordinal int IDENTITY (1, 1) NOT NULL,
+        item nvarchar(400) NOT NULL
+    );
+
+    BEGIN TRY
+        SET @to_stage = LOWER(LTRIM(RTRIM(@to_stage)));
+
+        IF NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50056, N'sp_advance_pursuit_stage: @org_id does not name an org.', 1;
+        IF
+            @actor_user_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @actor_user_id
+            )
+            THROW 50057, N'sp_advance_pursuit_stage: @actor_user_id is not a user of @org_id.', 1;
+        IF
+            @pursuit_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM app.pursuit AS p
+                WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id
+            )
+            THROW 50058, N'sp_advance_pursuit_stage: @pursuit_id is not a pursuit of @org_id.', 1;
+        IF @to_stage IS NULL OR @to_stage NOT IN ('qual', 'pink', 'red', 'submit', 'won', 'lost')
+            THROW 50059, N'sp_advance_pursuit_stage: @to_stage must be qual, pink, red, submit, won or lost.', 1;
+
+        BEGIN TRANSACTION;
+
+        -- The pursuit row, locked for the whole check-and-move.
+        SELECT
+            @from_stage = p.pursuit_stage,
+            @compliance_score = p.compliance_score
+        FROM app.pursuit AS p WITH (UPDLOCK, HOLDLOCK)
+        WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id;
+
+        IF @from_stage IS NULL
+            THROW 50058, N'sp_advance_pursuit_stage: @pursuit_id is not a pursuit of @org_id.', 1;
+        IF
+            NOT (
+                (@to_stage = 'lost' AND @from_stage IN ('qual', 'pink', 'red', 'submit'))
+                OR (@from_stage = 'qual' AND @to_stage = 'pink')
+                OR (@from_stage = 'pink' AND @to_stage = 'red')
+                OR (@from_stage = 'red' AND @to_stage = 'submit')
+                OR (@from_stage = 'submit' AND @to_stage = 'won')
+            )
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_advance_pursuit_stage: pursuit ', @pursuit_id, N' cannot move from ', @from_stage, N' to ',
+                    @to_stage, N'; allowed: qual -> pink -> red -> submit -> won one step at a time, ',
+                    N'and any open stage -> lost.'
+                );
+                THROW 50059, @message, 1;
+            END;
+
+        IF @to_stage <> 'lost'
+            BEGIN
+                -- (a) Required checklist items still open (the rule of app.v_pursuit_checklist_ready).
+                INSERT INTO @missing (item)
+                SELECT pc.name
+                FROM app.pursuit_checklist AS pc WITH (HOLDLOCK)
+                WHERE
+                    pc.org_id = @org_id
+                    AND pc.pursuit_id = @pursuit_id
+                    AND pc.is_required = 1
+                    AND pc.is_done = 0
+                ORDER BY pc.checklist_id;
+
+                -- (b) The gate rule in force for the current stage, if any.
+                SELECT @gate_json = e.config_value
+                FROM app.v_effective_config AS e
+                WHERE e.org_id = @org_id AND e.config_type = 'gate_rule' AND e.config_key = @from_stage;
+
+                IF @gate_json IS NOT NULL
+                    BEGIN
+                        SET @min_text = JSON_VALUE(@gate_json, '$.min_compliance_score');
+                        SET @min_score = TRY_CONVERT(decimal(9, 3), @min_text);
+
+                        -- Names missing from the checklist, and optional items not done (required ones are in (a)).
+                        WITH gate_items AS (
+                            SELECT
+                                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
+                                MIN(TRY_CONVERT(int, j.[key])) AS position
+                            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
+                            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
+                            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
+                        )
+
+                        INSERT INTO @missing (item)
+                        SELECT
+                            CASE
+                                WHEN pc.checklist_id IS NULL THEN CONCAT(g.name, N' (not on the checklist)')
+                                ELSE g.name
+                            END AS item
+                        FROM gate_items AS g
+                        LEFT OUTER JOIN app.pursuit_checklist AS pc WITH (HOLDLOCK)
+                            ON pc.org_id = @org_id AND pc.pursuit_id = @pursuit_id AND pc.name = g.name
+                        WHERE pc.checklist_id IS NULL OR (pc.is_done = 0 AND pc.is_required = 0)
+                        ORDER BY g.position;
+
+                        IF @min_text IS NOT NULL AND @min_score IS NULL
+                            INSERT INTO @missing (item)
+                            VALUES (CONCAT(N'min_compliance_score of the gate rule is not a number (', LEFT(@min_text, 40), N')'));
+                        ELSE IF @min_score IS NOT NULL AND (@compliance_score IS NULL OR @compliance_score < @min_score)
+                            INSERT INTO @missing (item)
+                            VALUES (
+                                CONCAT(
+                                    N'compliance_score ', COALESCE(CAST(@compliance_score AS nvarchar(8)), N'not set'),
+                                    N' (needs ', LEFT(@min_text, 40), N' or more)'
+                                )
+                            );
+                    END;
+
+                IF EXISTS (SELECT m.ordinal FROM @missing AS m)
+                    BEGIN
+                        SELECT @missing_list = STRING_AGG(CAST(m.item AS nvarchar(max)), N'; ') WITHIN GROUP (ORDER BY m.ordinal)
+                        FROM @missing AS m;
+
+                        SET @long_message = CONCAT(
+                            N'sp_advance_pursuit_stage: pursuit ', @pursuit_id, N' cannot move from ', @from_stage,
+                            N' to ', @to_stage, N'; the ', @from_stage, N' gate is not passed, missing: ', @missing_list
+                        );
+                        SET @message = CASE
+                            WHEN LEN(@long_message) > 2048 THEN CONCAT(LEFT(@long_message, 2044), N' ...')
+                            ELSE @long_message
+                        END;
+                        THROW 50060, @message, 1;
+                    END;
+            END;
+
+        UPDATE p
+        SET
+            p.pursuit_stage = @to_stage,
+            p.updated_at = @now
+        FROM app.pursuit AS p
+        WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id;
+
+        -- The gate rule of the new stage, if any, seeds its required items (names already there are left alone).
+        SET @gate_json = NULL;
+        SELECT @gate_json = e.config_value
+        FROM app.v_effective_config AS e
+        WHERE e.org_id = @org_id AND e.config_type = 'gate_rule' AND e.config_key = @to_stage;
+
+        INSERT INTO app.pursuit_checklist (org_id, pursuit_id, name, is_required, is_done)
+        SELECT
+            @org_id AS org_id,
+            @pursuit_id AS pursuit_id,
+            r.name,
+            1 AS is_required,
+            0 AS is_done
+        FROM (
+            SELECT
+                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
+                MIN(TRY_CONVERT(int, j.[key])) AS position
+            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
+            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
+            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
+        ) AS r
+        WHERE
+            NOT EXISTS (
+                SELECT 1 FROM app.pursuit_checklist AS pc WITH (UPDLOCK, HOLDLOCK)
+                WHERE pc.org_id = @org_id AND pc.pursuit_id = @pursuit_id AND pc.name = r.name
+            )
+        ORDER BY r.position;
+        SET @seeded = @@ROWCOUNT;
+
+        SET @payload = CONCAT(N'{"from":"', @from_stage, N'","to":"', @to_stage, N'","seeded_items":', @seeded, N'}');
+        EXEC app.sp_append_work_event
+            @org_id = @org_id,
+            @item_type = 'pursuit',
+            @item_id = @pursuit_id,
+            @event_name = 'pursuit_stage_changed',
+            @payload_json = @payload,
+            @actor_user_id = @actor_user_id,
+            @event_id = @event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            p.pursuit_id,
+            p.org_id,
+            @from_stage AS previous_stage,
+            p.pursuit_stage,
+            @seeded AS seeded_items,
+            p.updated_at
+        FROM app.pursuit AS p
+        WHERE p.pursuit_id = @pursuit_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 22 describe app.sp_advance_pursuit_stage
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_advance_pursuit_stage', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Moves a pursuit one stage forward (qual, pink, red, submit, won) or to ''lost'', when its gate is passed.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_advance_pursuit_stage';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Moves a pursuit one stage forward (qual, pink, red, submit, won) or to ''lost'', when its gate is passed.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_advance_pursuit_stage';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 23 module app.sp_add_proposal_version
+-- Adds the next proposal version of an open pursuit, as a draft.
+--
+-- The version is MAX(version) + 1 of the pursuit's proposals (1 for the first), computed with the pursuit row locked
+-- (UPDLOCK, HOLDLOCK) and the pursuit's proposals read under UPDLOCK, HOLDLOCK, so concurrent calls for one pursuit
+-- run one after the other and never collide on UX_proposal_version. A won or lost pursuit gets no new version.
+-- Event 'proposal_version_created' (proposal; payload pursuit_id, version) in the same transaction.
+-- Returns the new proposal's row.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50061 unknown org, 50062 actor not a user of the org, 50063 pursuit not of the org, 50064 the pursuit is won
+--   or lost.
+CREATE OR ALTER PROCEDURE app.sp_add_proposal_version
+    @org_id int,
+    @pursuit_id bigint,
+    @doc_id varchar(128) = NULL,
+    @actor_user_id int = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @stage varchar(8);
+    DECLARE @version int;
+    DECLARE @proposal_id bigint;
+    DECLARE @payload nvarchar(max);
+    DECLARE @event_id bigint;
+    DECLARE @message nvarchar(2048);
+
+    BEGIN TRY
+        IF NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50061, N'sp_add_proposal_version: @org_id does not name an org.', 1;
+        IF
+            @actor_user_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @actor_user_id
+            )
+            THROW 50062, N'sp_add_proposal_version: @actor_user_id is not a user of @org_id.', 1;
+        IF
+            @pursuit_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM app.pursuit AS p
+                WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id
+            )
+            THROW 50063, N'sp_add_proposal_version: @pursuit_id is not a pursuit of @org_id.', 1;
+
+        BEGIN TRANSACTION;
+
+        -- The pursuit row, locked: versions of one pursuit are numbered one call at a time.
+        SELECT @stage = p.pursuit_stage
+        FROM app.pursuit AS p WITH (UPDLOCK, HOLDLOCK)
+        WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id;
+
+        IF @stage IN ('won', 'lost')
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_add_proposal_version: pursuit ', @pursuit_id, N' is ', @stage, N'; it takes no new proposal version.'
+                );
+                THROW 50064, @message, 1;
+            END;
+
+        SELECT @version = COALESCE(MAX(pr.version), 0) + 1
+        FROM app.proposal AS pr WITH (UPDLOCK, HOLDLOCK)
+        WHERE pr.org_id = @org_id AND pr.pursuit_id = @pursuit_id;
+
+        INSERT INTO app.proposal (org_id, pursuit_id, version, doc_id, status, created_at)
+        VALUES (@org_id, @pursuit_id, @version, @doc_id, 'draft', @now);
+        SET @proposal_id = SCOPE_IDENTITY();
+
+        SET @payload = CONCAT(N'{"pursuit_id":', @pursuit_id, N',"version":', @version, N'}');
+        EXEC app.sp_append_work_event
+            @org_id = @org_id,
+            @item_type = 'proposal',
+            @item_id = @proposal_id,
+            @event_name = 'proposal_version_created',
+            @payload_json = @payload,
+            @actor_user_id = @actor_user_id,
+            @event_id = @event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            pr.proposal_id,
+            pr.org_id,
+            pr.pursuit_id,
+            pr.version,
+            pr.doc_id,
+            pr.status,
+            pr.sent_at,
+            pr.created_at
+        FROM app.proposal AS pr
+        WHERE pr.proposal_id = @proposal_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 23 describe app.sp_add_proposal_version
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_add_proposal_version', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Adds the next proposal version of an open pursuit, as a draft.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_add_proposal_version';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Adds the next proposal version of an open pursuit, as a draft.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_add_proposal_version';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 24 module app.sp_add_cos_entry
+-- Records a cost-of-sale entry of a pursuit and rolls the pursuit's entries up into its totals.
+--
+-- Inserts the entry (amount = hours * rate, computed by the table) and sets pursuit.cos_hours = SUM(hours) and
+-- cos_amount = SUM(amount) over all the pursuit's entries, updated_at = now. The totals are recomputed in full under
+-- the pursuit's row lock (UPDLOCK, HOLDLOCK), so concurrent entries never lose an update and a total that drifted
+-- from its entries is repaired by the next entry. The role is stored trimmed.
+-- Event 'cos_entry_added' (pursuit; payload cos_id, hours, amount, cos_hours, cos_amount) in the same transaction.
+-- Returns pursuit_id, org_id, cos_id (the new entry), cos_hours, cos_amount and updated_at.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50065 unknown org, 50066 actor not a user of the org, 50067 pursuit not of the org, 50068 empty role,
+--   50069 hours or rate missing, negative, or so large that the pursuit's totals would overflow cos_hours
+--   decimal(10, 2) or cos_amount decimal(18, 2).
+CREATE OR ALTER PROCEDURE app.sp_add_cos_entry
+    @org_id int,
+    @pursuit_id bigint,
+    @role varchar(64),
+    @hours decimal(10, 2),
+    @rate decimal(10, 2),
+    @source varchar(24) = NULL,
+    @actor_user_id int = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @amount decimal(18, 2);
+    DECLARE @cos_id bigint;
+    DECLARE @cos_hours decimal(38, 2);
+    DECLARE @cos_amount decimal(38, 2);
+    DECLARE @stage varchar(8);
+    DECLARE @payload nvarchar(max);
+    DECLARE @event_id bigint;
+
+    BEGIN TRY
+        SET @role = LTRIM(RTRIM(@role));
+
+        IF NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50065, N'sp_add_cos_entry: @org_id does not name an org.', 1;
+        IF
+            @actor_user_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @actor_user_id
+            )
+            THROW 50066, N'sp_add_cos_entry: @actor_user_id is not a user of @org_id.', 1;
+        IF
+            @pursuit_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM app.pursuit AS p
+                WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id
+            )
+            THROW 50067, N'sp_add_cos_entry: @pursuit_id is not a pursuit of @org_id.', 1;
+        IF NULLIF(@role, '') IS NULL
+            THROW 50068, N'sp_add_cos_entry: @role must not be empty.', 1;
+        IF @hours IS NULL OR @hours < 0 OR @rate IS NULL OR @rate < 0
+            THROW 50069, N'sp_add_cos_entry: @hours and @rate are required and must not be negative.', 1;
+
+        -- The amount as app.cos_entry computes it.
+        SET @amount = CAST(@hours * @rate AS decimal(18, 2));
+
+        BEGIN TRANSACTION;
+
+        -- The pursuit row, locked: the roll-up of one pursuit runs one entry at a time.
+        SELECT @stage = p.pursuit_stage
+        FROM app.pursuit AS p WITH (UPDLOCK, HOLDLOCK)
+        WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id;
+
+        SELECT
+            @cos_hours = COALESCE(SUM(ce.hours), 0) + @hours,
+            @cos_amount = COALESCE(SUM(ce.amount), 0) + @amount
+        FROM app.cos_entry AS ce WITH (HOLDLOCK)
+        WHERE ce.org_id = @org_id AND ce.pursuit_id = @pursuit_id;
+
+        IF @cos_hours > 99999999.99 OR @cos_amount > 9999999999999999.99
+            THROW 50069, N'sp_add_cos_entry: the pursuit''s cost-of-sale totals would overflow cos_hours or cos_amount.', 1;
+
+        INSERT INTO app.cos_entry (org_id, pursuit_id, role, hours, rate, source, created_at)
+        VALUES (@org_id, @pursuit_id, @role, @hours, @rate, @source, @now);
+        SET @cos_id = SCOPE_IDENTITY();
+
+        -- Full recompute from the entries (repairs totals that drifted).
+        SELECT
+            @cos_hours = COALESCE(SUM(ce.hours), 0),
+            @cos_amount = COALESCE(SUM(ce.amount), 0)
+        FROM app.cos_entry AS ce
+        WHERE ce.org_id = @org_id AND ce.pursuit_id = @pursuit_id;
+
+        UPDATE p
+        SET
+            p.cos_hours = @cos_hours,
+            p.cos_amount = @cos_amount,
+            p.updated_at = @now
+        FROM app.pursuit AS p
+        WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id;
+
+        SET @payload = CONCAT(
+            N'{"cos_id":', @cos_id, N',"hours":', @hours, N',"amount":', @amount,
+            N',"cos_hours":', @cos_hours, N',"cos_amount":', @cos_amount, N'}'
+        );
+        EXEC app.sp_append_work_event
+            @org_id = @org_id,
+            @item_type = 'pursuit',
+            @item_id = @pursuit_id,
+            @event_name = 'cos_entry_added',
+            @payload_json = @payload,
+            @actor_user_id = @actor_user_id,
+            @event_id = @event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            p.pursuit_id,
+            p.org_id,
+            @cos_id AS cos_id,
+            p.cos_hours,
+            p.cos_amount,
+            p.updated_at
+        FROM app.pursuit AS p
+        WHERE p.pursuit_id = @pursuit_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 24 describe app.sp_add_cos_entry
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_add_cos_entry', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records a cost-of-sale entry of a pursuit and rolls the pursuit''s entries up into its totals.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_add_cos_entry';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Records a cost-of-sale entry of a pursuit and rolls the pursuit''s entries up into its totals.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_add_cos_entry';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 25 module app.sp_record_role_estimate
+-- Records a PERT estimate (optimistic, most likely, pessimistic hours) of one role of a pursuit.
+--
+-- Needs 0 <= optimistic <= most likely <= pessimistic and a confidence between 0 and 1 (or none). The role is stored
+-- trimmed; a newer estimate of the same role supersedes the older ones in app.v_pursuit_role_pert (history is kept).
+-- Event 'role_estimate_recorded' (pursuit; payload estimate_id, role, expected_hours, std_dev_hours) in the same
+-- transaction.
+-- Returns estimate_id, org_id, pursuit_id, role, expected_hours = (O + 4M + P) / 6 and std_dev_hours = (P - O) / 6,
+-- both decimal(10, 2).
+-- Errors (docs/errors.md), raised before anything is written:
+--   50082 unknown org, 50083 actor not a user of the org, 50084 pursuit not of the org, 50085 empty role,
+--   50086 hours missing, negative or not in the order optimistic <= most likely <= pessimistic,
+--   50087 confidence outside 0..1.
+CREATE OR ALTER PROCEDURE app.sp_record_role_estimate
+    @org_id int,
+    @pursuit_id bigint,
+    @role varchar(64),
+    @optimistic_hours decimal(10, 2),
+    @most_likely_hours decimal(10, 2),
+    @pessimistic_hours decimal(10, 2),
+    @confidence decimal(3, 2) = NULL,
+    @actor_user_id int = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @estimate_id bigint;
+    DECLARE @expected_hours decimal(10, 2);
+    DECLARE @std_dev_hours decimal(10, 2);
+    DECLARE @payload nvarchar(max);
+    DECLARE @event_id bigint;
+
+    BEGIN TRY
+        SET @role = LTRIM(RTRIM(@role));
+
+        IF NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
+            THROW 50082, N'sp_record_role_estimate: @org_id does not name an org.', 1;
+        IF
+            @actor_user_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM core.user_account AS u
+                WHERE u.org_id = @org_id AND u.user_id = @actor_user_id
+            )
+            THROW 50083, N'sp_record_role_estimate: @actor_user_id is not a user of @org_id.', 1;
+        IF
+            @pursuit_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM app.pursuit AS p
+                WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id
+            )
+            THROW 50084, N'sp_record_role_estimate: @pursuit_id is not a pursuit of @org_id.', 1;
+        IF NULLIF(@role, '') IS NULL
+            THROW 50085, N'sp_record_role_estimate: @role must not be empty.', 1;
+        IF
+            @optimistic_hours IS NULL OR @most_likely_hours IS NULL OR @pessimistic_hours IS NULL
+            OR @optimistic_hours < 0
+            OR @optimistic_hours > @most_likely_hours
+            OR @most_likely_hours > @pessimistic_hours
+            THROW 50086, N'sp_record_role_estimate: hours must satisfy 0 <= optimistic <= most likely <= pessimistic.', 1;
+        IF @confidence < 0 OR @confidence > 1
+            THROW 50087, N'sp_record_role_estimate: @confidence must be between 0 and 1.', 1;
+
+        SET @expected_hours = CAST((@optimistic_hours + 4 * @most_likely_hours + @pessimistic_hours) / 6 AS decimal(10, 2));
+        SET @std_dev_hours = CAST((@pessimistic_hours - @optimistic_hours) / 6 AS decimal(10, 2));
+
+        BEGIN TRANSACTION;
+
+        INSERT INTO app.pursuit_role_estimate (
+            org_id, pursuit_id, role, optimistic_hours, most_likely_hours, pessimistic_hours, confidence, created_at
+        )
+        VALUES (
+            @org_id, @pursuit_id, @role, @optimistic_hours, @most_likely_hours, @pessimistic_hours, @confidence, @now
+        );
+        SET @estimate_id = SCOPE_IDENTITY();
+
+        SET @payload = CONCAT(
+            N'{"estimate_id":', @estimate_id, N',"role":"', STRING_ESCAPE(@role, 'json'),
+            N'","expected_hours":', @expected_hours, N',"std_dev_hours":', @std_dev_hours, N'}'
+        );
+        EXEC app.sp_append_work_event
+            @org_id = @org_id,
+            @item_type = 'pursuit',
+            @item_id = @pursuit_id,
+            @event_name = 'role_estimate_recorded',
+            @payload_json = @payload,
+            @actor_user_id = @actor_user_id,
+            @event_id = @event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            @estimate_id AS estimate_id,
+            @org_id AS org_id,
+            @pursuit_id AS pursuit_id,
+            @role AS role,
+            @expected_hours AS expected_hours,
+            @std_dev_hours AS std_dev_hours;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 25 describe app.sp_record_role_estimate
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_record_role_estimate', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records a PERT estimate (optimistic, most likely, pessimistic hours) of one role of a pursuit.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_record_role_estimate';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Records a PERT estimate (optimistic, most likely, pessimistic hours) of one role of a pursuit.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_record_role_estimate';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 26 module app.v_pursuit_role_pert
+-- PERT figures of each role of a pursuit, from the role's latest estimate.
+--
+-- One row per (org_id, pursuit_id, role): the estimate with the latest created_at (then the highest estimate_id)
+-- wins; older estimates of the role are history. expected_hours = (O + 4M + P) / 6, std_dev_hours = (P - O) / 6 and
+-- variance_hours = ((P - O) / 6)^2, computed from the stored hours (O optimistic, M most likely, P pessimistic) and
+-- rounded to 4 decimals; for decimal(10, 2) inputs expected and std dev stay below 10^8 (decimal(12, 4)) and the
+-- variance below 3 * 10^14 (decimal(20, 4)), so no input overflows.
+CREATE OR ALTER VIEW app.v_pursuit_role_pert
+AS
+WITH ranked AS (
+    SELECT
+        e.org_id,
+        e.pursuit_id,
+        e.role,
+        e.estimate_id,
+        e.optimistic_hours,
+        e.most_likely_hours,
+        e.pessimistic_hours,
+        e.confidence,
+        e.created_at,
+        ROW_NUMBER() OVER (
+            PARTITION BY e.org_id, e.pursuit_id, e.role
+            ORDER BY e.created_at DESC, e.estimate_id DESC
+        ) AS recency
+    FROM app.pursuit_role_estimate AS e
+)
+
+SELECT
+    r.org_id,
+    r.pursuit_id,
+    r.role,
+    r.estimate_id,
+    r.optimistic_hours,
+    r.most_likely_hours,
+    r.pessimistic_hours,
+    CAST((r.optimistic_hours + 4 * r.most_likely_hours + r.pessimistic_hours) / 6 AS decimal(12, 4)) AS expected_hours,
+    CAST((r.pessimistic_hours - r.optimistic_hours) / 6 AS decimal(12, 4)) AS std_dev_hours,
+    CAST(
+        (r.pessimistic_hours - r.optimistic_hours) * (r.pessimistic_hours - r.optimistic_hours) / 36 AS decimal(20, 4)
+    ) AS variance_hours,
+    r.confidence,
+    r.created_at
+FROM ranked AS r
+WHERE r.recency = 1;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 26 describe app.v_pursuit_role_pert
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'VIEW', N'v_pursuit_role_pert', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'PERT figures of each role of a pursuit, from the role''s latest estimate.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_pursuit_role_pert';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'PERT figures of each role of a pursuit, from the role''s latest estimate.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_pursuit_role_pert';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 27 module app.v_pursuit_estimate
+-- PERT estimate of a whole pursuit: its roles' expected hours summed, with the spread of the total.
+--
+-- One row per pursuit that has estimates, over the latest estimate of each role (app.v_pursuit_role_pert).
+-- role_count: roles estimated. expected_hours: the sum of the roles' expected hours (O + 4M + P) / 6.
+-- std_dev_hours: SQRT of the sum of the roles' variances ((P - O) / 6)^2, i.e. the roles are taken as independent.
+-- expected_low_hours / expected_high_hours: expected_hours - 2 * std_dev_hours (floored at 0, hours are never
+-- negative) and expected_hours + 2 * std_dev_hours. Under the PERT assumptions (independent roles whose sum is
+-- roughly normal) the total effort lands inside this band about 95% of the time; it is a planning range, not a
+-- guarantee, and it is only as good as the three-point estimates behind it.
+-- Sums and the band are computed from the stored hours, not from the rounded per-role figures, and rounded to
+-- 4 decimals; decimal(18, 4) holds the total of more than 10^5 roles at the largest decimal(10, 2) estimate.
+CREATE OR ALTER VIEW app.v_pursuit_estimate
+AS
+WITH totals AS (
+    SELECT
+        r.org_id,
+        r.pursuit_id,
+        COUNT(*) AS role_count,
+        SUM(r.optimistic_hours + 4 * r.most_likely_hours + r.pessimistic_hours) / 6 AS expected_hours,
+        SQRT(
+            CAST(SUM((r.pessimistic_hours - r.optimistic_hours) * (r.pessimistic_hours - r.optimistic_hours)) AS float)
+            / 36
+        ) AS std_dev_hours
+    FROM app.v_pursuit_role_pert AS r
+    GROUP BY r.org_id, r.pursuit_id
+)
+
+SELECT
+    t.org_id,
+    t.pursuit_id,
+    t.role_count,
+    CAST(t.expected_hours AS decimal(18, 4)) AS expected_hours,
+    CAST(t.std_dev_hours AS decimal(18, 4)) AS std_dev_hours,
+    CAST(
+        CASE
+            WHEN t.expected_hours - 2 * t.std_dev_hours < 0 THEN 0
+            ELSE t.expected_hours - 2 * t.std_dev_hours
+        END AS decimal(18, 4)
+    ) AS expected_low_hours,
+    CAST(t.expected_hours + 2 * t.std_dev_hours AS decimal(18, 4)) AS expected_high_hours
+FROM totals AS t;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 27 describe app.v_pursuit_estimate
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'VIEW', N'v_pursuit_estimate', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'PERT estimate of a whole pursuit: its roles'' expected hours summed, with the spread of the total.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_pursuit_estimate';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'PERT estimate of a whole pursuit: its roles'' expected hours summed, with the spread of the total.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_pursuit_estimate';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 28 module app.sp_claim_due_drips
+-- Claims the nurture drips that are due now, for one worker, and closes the drips of candidates that left nurture.
+--
+-- 1. Active drips whose candidate is 'promoted' or 'archived' are closed (status 'done'), at most @batch_size per
+--    call, each with an event 'drip_closed' (drip; payload candidate_id, candidate_status, worker).
+-- 2. Active drips with next_run_at <= now whose candidate is in 'nurture' are claimed, soonest first (next_run_at,
+--    then drip_id), at most @batch_size, as a queue: UPDATE over an ordered TOP CTE read WITH (ROWLOCK, UPDLOCK,
+--    READPAST), so concurrent workers skip each other's rows and never claim a drip twice. Each claimed drip gets
+--    last_sent_at = now and next_run_at = next_run_at + cadence_days, or now + cadence_days when that is still not in
+--    the future: a drip that was paused or not served for weeks sends once, not a burst of catch-ups. A cadence that
+--    would run past the end of datetime2 parks the drip at 9999-12-31. Each claimed drip gets an event 'drip_due'
+--    (drip; payload candidate_id, template_id, scheduled_for (the old next_run_at), worker).
+-- Drips of candidates in other statuses ('new', 'triaged', 'on_hold') and paused or done drips are left alone.
+-- Everything happens in one transaction, events written set-based into app.work_event (actor NULL: the system).
+-- READPAST needs the caller's isolation level to be READ COMMITTED (the default, with or without RCSI) or
+-- REPEATABLE READ; under SERIALIZABLE or SNAPSHOT SQL Server refuses the hint (error 650).
+-- Returns the claimed drips: drip_id, org_id, candidate_id, template_id, scheduled_for, next_run_at, cadence_days.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50080 empty @worker, 50081 @batch_size outside 1..10000.
+CREATE OR ALTER PROCEDURE app.sp_claim_due_drips
+    @worker varchar(64),
+    @batch_size int = 100
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @far_future datetime2 = CAST('9999-12-31T00:00:00' AS datetime2);
+    DECLARE @horizon_days int;
+    DECLARE @claimed TABLE (
+        drip_id bigint NOT NULL PRIMARY KEY,
+        org_id int NOT NULL,
+        candidate_id bigint NOT NULL,
+        template_id int NOT NULL,
+        scheduled_for datetime2 NULL,
+        next_run_at datetime2 NULL,
+        cadence_days int NOT NULL
+    );
+    DECLARE @closed TABLE (
+        drip_id bigint NOT NULL PRIMARY KEY,
+        org_id int NOT NULL,
+        candidate_id bigint NOT NULL
+    );
+
+    BEGIN TRY
+        SET @worker = LTRIM(RTRIM(@worker));
+
+        IF NULLIF(@worker, '') IS NULL
+            THROW 50080, N'sp_claim_due_drips: @worker must name the claiming worker.', 1;
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 10000
+            THROW 50081, N'sp_claim_due_drips: @batch_size must be between 1 and 10000.', 1;
+
+        -- Days from now to the last day of datetime2: a longer cadence would overflow DATEADD.
+        SET @horizon_days = DATEDIFF(DAY, @now, @far_future);
+
+        BEGIN TRANSACTION;
+
+        -- 1. Close the drips of candidates that were promoted or archived.
+        WITH leaving AS (
+            SELECT TOP (@batch_size)
+                d.drip_id,
+                d.org_id,
+                d.candidate_id,
+                d.status
+            FROM app.drip_schedule AS d WITH (ROWLOCK, UPDLOCK, READPAST)
+            WHERE
+                d.status = 'active'
+                AND EXISTS (
+                    SELECT 1
+                    FROM app.candidate AS c
+                    WHERE
+                        c.org_id = d.org_id
+                        AND c.candidate_id = d.candidate_id
+                        AND c.status IN ('promoted', 'archived')
+                )
+            ORDER BY d.drip_id ASC
+        )
+
+        UPDATE leaving
+        SET leaving.status = 'done'
+        OUTPUT INSERTED.drip_id, INSERTED.org_id, INSERTED.candidate_id
+        INTO @closed (drip_id, org_id, candidate_id);
+
+        INSERT INTO app.work_event (org_id, item_type, item_id, event_name, payload_json, happened_at, actor_user_id)
+        SELECT
+            x.org_id,
+            'drip' AS item_type,
+            x.drip_id AS item_id,
+            'drip_closed' AS event_name,
+            CONCAT(
+                N'{"candidate_id":', x.candidate_id, N',"candidate_status":"', c.status,
+                N'","worker":"', STRING_ESCAPE(@worker, 'json'), N'"}'
+            ) AS payload_json,
+            @now AS happened_at,
+            NULL AS actor_user_id
+        FROM @closed AS x
+        INNER JOIN app.candidate AS c
+            ON x.org_id = c.org_id AND x.candidate_id = c.candidate_id
+        ORDER BY x.drip_id;
+
+        -- 2. Claim the due drips of nurture candidates, soonest first; locked rows of other workers are skipped.
+        WITH due AS (
+            SELECT TOP (@batch_size)
+                d.drip_id,
+                d.org_id,
+                d.candidate_id,
+                d.template_id,
+                d.next_run_at,
+                d.cadence_days,
+                d.last_sent_at
+            FROM app.drip_schedule AS d WITH (ROWLOCK, UPDLOCK, READPAST)
+            WHERE
+                d.status = 'active'
+                AND d.next_run_at <= @now
+                AND EXISTS (
+                    SELECT 1
+                    FROM app.candidate AS c
+                    WHERE
+                        c.org_id = d.org_id
+                        AND c.candidate_id = d.candidate_id
+                        AND c.status = 'nurture'
+                )
+            ORDER BY d.next_run_at ASC, d.drip_id ASC
+        )
+
+        UPDATE due
+        SET
+            due.last_sent_at = @now,
+            due.next_run_at = CASE
+                WHEN due.cadence_days >= @horizon_days THEN @far_future
+                WHEN DATEADD(DAY, due.cadence_days, due.next_run_at) <= @now THEN DATEADD(DAY, due.cadence_days, @now)
+                ELSE DATEADD(DAY, due.cadence_days, due.next_run_at)
+            END
+        OUTPUT
+            INSERTED.drip_id,
+            INSERTED.org_id,
+            INSERTED.candidate_id,
+            INSERTED.template_id,
+            DELETED.next_run_at,
+            INSERTED.next_run_at,
+            INSERTED.cadence_days
+        INTO @claimed (drip_id, org_id, candidate_id, template_id, scheduled_for, next_run_at, cadence_days);
+
+        INSERT INTO app.work_event (org_id, item_type, item_id, event_name, payload_json, happened_at, actor_user_id)
+        SELECT
+            x.org_id,
+            'drip' AS item_type,
+            x.drip_id AS item_id,
+            'drip_due' AS event_name,
+            CONCAT(
+                N'{"candidate_id":', x.candidate_id, N',"template_id":', x.template_id,
+                N',"scheduled_for":"', CONVERT(nvarchar(33), x.scheduled_for, 126),
+                N'","worker":"', STRING_ESCAPE(@worker, 'json'), N'"}'
+            ) AS payload_json,
+            @now AS happened_at,
+            NULL AS actor_user_id
+        FROM @claimed AS x
+        ORDER BY x.scheduled_for, x.drip_id;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            x.drip_id,
+            x.org_id,
+            x.candidate_id,
+            x.template_id,
+            x.scheduled_for,
+            x.next_run_at,
+            x.cadence_days
+        FROM @claimed AS x
+        ORDER BY x.scheduled_for, x.drip_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 28 describe app.sp_claim_due_drips
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_claim_due_drips', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Claims the nurture drips that are due now, for one worker, and closes the drips of candidates that left nurture.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_claim_due_drips';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Claims the nurture drips that are due now, for one worker, and closes the drips of candidates that left nurture.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_claim_due_drips';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_workstream_business_rules', '6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_workstream_business_rules', '615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_workstream_business_rules: applied.';
 GO
@@ -2508,7 +3649,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '6cafe1be9ff254877014f76e3a58b736e1021fe366ab718cd4470debc66bd2f9'
+    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da'
 )
     THROW 50102, N'20261122_workstream_business_rules: not applied; its changes were rolled back (see the first error above).', 1;
 GO
