@@ -180,6 +180,40 @@ def _strip_top(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _strip_output_into_columns(tokens: list[Token]) -> list[Token]:
+    """Drop the column list of ``OUTPUT … INTO @target (col, …)``, which sqlglot's T-SQL parser does not take.
+
+    What the clause reads (``inserted.x``, ``deleted.y``) stays and is resolved; the list only names the
+    target's columns in order.
+    """
+    depth = 0
+    output_at = None
+    for j, token in enumerate(tokens):
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and word(token) == "OUTPUT":
+            output_at = j
+        elif depth == 0 and output_at is not None and word(token) == "INTO":
+            k = j + 1
+            while k < len(tokens) and (tokens[k].token_type in (TokenType.PARAMETER, TokenType.VAR, TokenType.DOT) or word(tokens[k]) is None):
+                if tokens[k].token_type == TokenType.L_PAREN:
+                    break
+                k += 1
+            if k < len(tokens) and tokens[k].token_type == TokenType.L_PAREN and k > j + 1:
+                level = 0
+                for m in range(k, len(tokens)):
+                    if tokens[m].token_type == TokenType.L_PAREN:
+                        level += 1
+                    elif tokens[m].token_type == TokenType.R_PAREN:
+                        level -= 1
+                        if level == 0:
+                            return tokens[:k] + tokens[m + 1 :]
+            return tokens
+    return tokens
+
+
 def _synthetic(kind: TokenType, text: str, at: Token) -> Token:
     return Token(kind, text, line=at.line, col=at.col, start=at.start, end=at.start)
 
@@ -207,7 +241,7 @@ def parse_slice(piece: Slice, source: str) -> exp.Expression | None:
             _synthetic(TokenType.WHERE, "WHERE", first),
         ] + tokens
     else:
-        tokens = _strip_top(tokens)
+        tokens = _strip_output_into_columns(_strip_top(tokens))
     try:
         trees = DIALECT.parser().parse(tokens, source)
     except ParseError as error:

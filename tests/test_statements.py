@@ -96,3 +96,17 @@ def test_end_at_a_statement_start_stays_a_token():
     # sqlglot's own T-SQL tokenizer would swallow "END ELSE ..." into one string.
     kinds_after_end = kinds("IF @a = 1 BEGIN SELECT 1; END\nELSE BEGIN SELECT 2; END;")
     assert kinds_after_end == ["IF", "SELECT", "SELECT"]
+
+
+def test_an_output_into_column_list_is_dropped_so_the_statement_parses_and_its_reads_stay():
+    (piece,) = split(tokenize("UPDATE d SET d.a = 1 OUTPUT INSERTED.a, DELETED.b INTO @moved (a, b) FROM app.t AS d;"))
+    tree = parse_slice(piece, "")
+    assert isinstance(tree, exp.Update)
+    read = sorted(f"{c.table}.{c.name}" for c in tree.args["returning"].find_all(exp.Column))
+    assert read == ["DELETED.b", "INSERTED.a"]
+
+
+def test_the_insert_column_list_before_output_is_kept():
+    (piece,) = split(tokenize("INSERT INTO app.t (a, b) OUTPUT INSERTED.a INTO @r (a) SELECT 1, 2;"))
+    tree = parse_slice(piece, "")
+    assert [c.name for c in tree.this.expressions] == ["a", "b"]
