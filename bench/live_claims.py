@@ -127,7 +127,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--events", type=positive, default=100_000, help="outbox events to load (default 100000)")
     parser.add_argument("--workers", type=worker_counts, default=[1, 4, 8],
                         help="worker counts to run, comma separated (default 1,4,8)")
-    parser.add_argument("--batch", type=positive, default=100, help="@batch_size of each claim (default 100, at most 10000)")
+    parser.add_argument("--batch", type=positive, default=100, help="@batch_size of each claim (default 100, at most 2000)")
     parser.add_argument("--lease", type=positive, default=300, help="@lease_seconds of each claim (default 300)")
     parser.add_argument("--timeout", type=positive, default=900, help="seconds a round may take before it gives up (default 900)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (its name is printed)")
@@ -247,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     if not text:
         print(USAGE, file=sys.stderr)
         return 2
-    if args.batch > 10000:
-        print("live_claims: --batch is at most 10000 (sp_claim_work_events refuses more)", file=sys.stderr)
+    if args.batch > 2000:
+        print("live_claims: --batch is at most 2000 (sp_claim_work_events refuses more)", file=sys.stderr)
         return 2
     try:
         server = parse_url(text)

@@ -6,29 +6,29 @@ Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5
              sql/data/core.org.sql  sha256 a2beb2570c37011259196543735bd2e190891700160afb49ab4e0cc30afbcff5
              sql/procedures/app.sp_add_cos_entry.sql  sha256 3cfbe4338606e015520381d25f190d8eece73462f17b11e4f03b16f44bea6497
              sql/procedures/app.sp_add_proposal_version.sql  sha256 a60ed34dea106a97e7d11a62ec1d529ce01095cdf5076c7fb64f552cd7d1babd
-             sql/procedures/app.sp_advance_pursuit_stage.sql  sha256 5af828f8af49ea2f848b1633d35754e27d3e20a44cc9aaa9e532abd669904fee
+             sql/procedures/app.sp_advance_pursuit_stage.sql  sha256 74d8233fb4eddb7647904aa3320fb7b762a1ad1228309d5e4548c00469ef0972
              sql/procedures/app.sp_append_work_event.sql  sha256 00d14fe89820b785090a716584fc92e3a2b1e10e062753d3754c4dd3b1bd7ff8
-             sql/procedures/app.sp_claim_due_drips.sql  sha256 af86d87497f941a1ea150841fbaaee6aef677a0d79c0db4ee7eb0340242bf083
-             sql/procedures/app.sp_claim_work_events.sql  sha256 1dc0b585db119b0b9d945edd3467fe7e5e13113bf0bdc41dae62f0106b386c48
+             sql/procedures/app.sp_claim_due_drips.sql  sha256 187434766a9cfa24b72e677a6d5dd8ad2b3f1f668f68a85fc7fd4c54970ffd79
+             sql/procedures/app.sp_claim_work_events.sql  sha256 1514c2a64e918996b84cbbd17193a1b67b500433326a875f2e9ff298daf141ea
              sql/procedures/app.sp_complete_work_events.sql  sha256 7efd61e34ce303dd10a6a426086e89ea682ba5cb43dadecee97e3ce5336cf61f
              sql/procedures/app.sp_fail_work_event.sql  sha256 39c325fab6270bc6ba720e2874486f9765fa607bac12a576b51998f30d73ad88
              sql/procedures/app.sp_promote_candidate.sql  sha256 da602e303111ffc763bf9deb1e3ab7b5dd1f387777c6fa94754f3ffa8aa98d94
-             sql/procedures/app.sp_reclaim_work_events.sql  sha256 1a38b80ea9aff96cc6301b7a67133afee81c7ee4454c42fa338d479c9f53ae79
+             sql/procedures/app.sp_reclaim_work_events.sql  sha256 9c219fba51a33c92a3ac1bad72439b6121179ab52fe56719b9e4b7898f19665f
              sql/procedures/app.sp_record_role_estimate.sql  sha256 86bb2a571b3d15f88a4d0b7a8c635ef34b087a551b655474a372c739962795f7
              sql/procedures/app.sp_record_score_components.sql  sha256 c137409e7707a3f0028a8c95e15397091fa73b0a68c333950acfb6e02b641bec
-             sql/procedures/app.sp_record_sla_breaches.sql  sha256 61a8ccdfc8d44d85d6413a9526e16b1412a0c61a11ef5b17a44f84b2383812a6
-             sql/procedures/app.sp_set_config.sql  sha256 48dbb4938d39ed22da1c95a2abf69a09c2dbda4fedb0797e446085722a36f580
+             sql/procedures/app.sp_record_sla_breaches.sql  sha256 0938ae857dda04a9a3578b57e9faa0094bc838d0539adc48dd6ad763014b7e54
+             sql/procedures/app.sp_set_config.sql  sha256 c17abb97cb06740b960227477928edf4818f63a03a15cdfb1c29e8226b080a89
              sql/procedures/app.sp_today_panel.sql  sha256 83e64d27fc7ee4e2768db430c9d95c49d16b2b22fa41a704b7e1489e240328be
              sql/tables/app.sla_rule.sql  sha256 9f561678a4bce5217024559c845d05d0713b6d1ead0c5d647a46988d798770c2
-             sql/tables/app.work_event.sql  sha256 1dfd0920cca00d4960d36d426824f29b1c047cedb161c1a420ad88136c7b3c68
+             sql/tables/app.work_event.sql  sha256 09e4e8052c1fec9eec7f89f60f8e8ff59e9c31a195419dc9ab4bb0ba621cffec
              sql/views/app.v_effective_config.sql  sha256 1f12f8d0120156ebf66b43be7ad2ff88fbab357636a405a4cb2bcb702c0eeebb
              sql/views/app.v_pursuit_estimate.sql  sha256 d9d3d4c54b1beb19e5e0edc47b47b9b076707435513ac2bd35443077414c250b
              sql/views/app.v_pursuit_role_pert.sql  sha256 f915834bb863612b0f5d3b5ecfc0c5b0dedce4817974be42e66c487b3cee6bfa
-             sql/views/app.v_today_panel.sql  sha256 b35973c5578dbaf64920099ac51c714e15b6a1ff7a02ba5907c104a81d79b11e
+             sql/views/app.v_today_panel.sql  sha256 8dd6e20c6de55c80e2059767b5d5a95a4f84fba47add1b4fce90d4cfa93fce9e
              sql/views/app.v_today_panel_rule.sql  sha256 7e8319253e49c580e87d25d87df60d124923ed7a8b944bd09cad05a255393192
              sql/views/app.v_user_workload_analysis.sql  sha256 92a537cd13b2622c3b21881ef2133ddffd9b292f3fdde2166838228df9b1e58e
 Builder      workstream-db 0.1.0
-Checksum     615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da
+Checksum     3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -74,17 +74,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_workstream_business_rules'
 );
-IF @applied = '615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da'
+IF @applied = '3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_workstream_business_rules: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da'
+IF @applied IS NOT NULL AND @applied <> '3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_workstream_business_rules: applied before with checksum ', @applied,
-            N'; this file has 615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da. Released scripts must not change; nothing was done.'
+            N'; this file has 3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -142,7 +142,7 @@ IF @@ERROR <> 0 OR @@TRANCOUNT = 0
 GO
 -- wsdb:step 3 index app.work_event index IX_app_work_event_pending
 CREATE NONCLUSTERED INDEX IX_app_work_event_pending -- Outbox: events still to process, oldest first
-    ON app.work_event (event_id) INCLUDE (claimed_at, lease_until, next_attempt_at)
+    ON app.work_event (event_id) INCLUDE (org_id, claimed_at, lease_until, next_attempt_at)
     WHERE processed_at IS NULL AND dead_letter_at IS NULL;
 GO
 -- wsdb:guard gate: stop when the batch above failed
@@ -498,10 +498,12 @@ GO
 -- wsdb:step 10 module app.sp_set_config
 -- Writes a new effective-dated version of one configuration key for an org.
 --
--- The new row starts at @effective_from (default now; the past is refused: what was in force stays on record). The
+-- The new row starts at @effective_from (default now; more than a minute in the past is refused: what was in force
+-- stays on record; the minute allows for a caller's clock and round trip). The
 -- org's version in force at that moment is closed there (effective_to = @effective_from); a version that starts
 -- later still follows, so the new row ends where that one begins. Documents are checked before anything is written:
---   ranking_rule 'today_panel': every number docs/ranking.md lists is a whole number;
+--   ranking_rule 'today_panel': every number docs/ranking.md lists is a whole number (100, not 100.0), and icp_band
+--   and stage are objects of whole numbers;
 --   gate_rule: "required_items" is an array of names (min_compliance_score, when given, a number);
 --   sla_rule: item_type, metric and a whole threshold_hrs of 1 or more;
 --   any type: {"enabled": false} alone switches a shipped key off for the org.
@@ -530,6 +532,7 @@ BEGIN
 
     BEGIN TRY
         SET @effective_from = COALESCE(@effective_from, @now);
+        SET @config_key = LTRIM(RTRIM(@config_key));
 
         IF @org_id = 0 OR NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
             THROW 50010, N'sp_set_config: @org_id does not name an org (the template org 0 is written by data scripts).', 1;
@@ -537,7 +540,10 @@ BEGIN
             THROW 50011, N'sp_set_config: @config_type must be sla_rule, spotlight_rule, gate_rule or ranking_rule.', 1;
         IF NULLIF(LTRIM(RTRIM(@config_key)), '') IS NULL
             THROW 50012, N'sp_set_config: @config_key is required.', 1;
-        IF ISJSON(@config_value) = 0 OR LEFT(LTRIM(@config_value), 1) <> N'{'
+        IF
+            @config_value IS NULL
+            OR ISJSON(@config_value) = 0
+            OR LEFT(LTRIM(TRANSLATE(@config_value, NCHAR(9) + NCHAR(10) + NCHAR(13), N'   ')), 1) <> N'{'
             THROW 50013, N'sp_set_config: @config_value must be a JSON object.', 1;
         IF @effective_from < DATEADD(MINUTE, -1, @now)
             THROW 50014, N'sp_set_config: @effective_from lies in the past; history is not rewritten.', 1;
@@ -588,8 +594,10 @@ BEGIN
                         @config_type = 'ranking_rule'
                         AND @config_key = 'today_panel'
                         AND (
-                            JSON_QUERY(@config_value, '$.icp_band') IS NULL
-                            OR JSON_QUERY(@config_value, '$.stage') IS NULL
+                            LEFT(JSON_QUERY(@config_value, '$.icp_band'), 1) IS NULL
+                            OR LEFT(JSON_QUERY(@config_value, '$.icp_band'), 1) <> N'{'
+                            OR LEFT(JSON_QUERY(@config_value, '$.stage'), 1) IS NULL
+                            OR LEFT(JSON_QUERY(@config_value, '$.stage'), 1) <> N'{'
                             OR EXISTS (
                                 SELECT 1 FROM OPENJSON(@config_value, '$.icp_band') AS w
                                 WHERE TRY_CONVERT(int, w.[value]) IS NULL
@@ -615,8 +623,13 @@ BEGIN
                     SELECT '$.min_compliance_score (a number or null)' AS member
                     WHERE
                         @config_type = 'gate_rule'
-                        AND JSON_VALUE(@config_value, '$.min_compliance_score') IS NOT NULL
-                        AND TRY_CONVERT(decimal(4, 1), JSON_VALUE(@config_value, '$.min_compliance_score')) IS NULL
+                        AND (
+                            JSON_QUERY(@config_value, '$.min_compliance_score') IS NOT NULL
+                            OR (
+                                JSON_VALUE(@config_value, '$.min_compliance_score') IS NOT NULL
+                                AND TRY_CONVERT(decimal(4, 1), JSON_VALUE(@config_value, '$.min_compliance_score')) IS NULL
+                            )
+                        )
                     UNION ALL
                     SELECT s.member
                     FROM (
@@ -783,7 +796,9 @@ GO
 -- priority_tier: 'critical' from tiers.critical, 'high' from tiers.high, 'medium' from tiers.medium, 'low' below.
 -- An org with no ranking rule in force (none of its own and none shipped) gets NULL priority_score and priority_tier.
 -- Badges: 'breach' (open SLA breach), 'overdue' (due date passed), 'due_soon' (due within badges.due_soon_days),
--- 'stale' (untouched for badges.stale_hours). Last touch: candidate last_touch_at, pursuit updated_at, signal ts.
+-- 'stale' (untouched for badges.stale_hours). Last touch: candidate last_touch_at, pursuit updated_at, signal ts;
+-- hours_since_touch counts elapsed seconds and rounds down to whole hours. OPENJSON's key column is Latin1_General_BIN2,
+-- so the weight maps' keys take the database collation before they are compared with states and bands.
 CREATE OR ALTER VIEW app.v_today_panel
 AS
 WITH items AS (
@@ -840,7 +855,7 @@ WITH items AS (
 icp_weight AS (
     SELECT
         r.org_id,
-        CAST(w.[key] AS varchar(8)) AS icp_band,
+        CAST(w.[key] AS varchar(8)) COLLATE database_default AS icp_band,
         TRY_CONVERT(int, w.[value]) AS weight
     FROM app.v_today_panel_rule AS r
     CROSS APPLY OPENJSON(r.icp_band_json) AS w
@@ -849,7 +864,7 @@ icp_weight AS (
 stage_weight AS (
     SELECT
         r.org_id,
-        CAST(w.[key] AS varchar(12)) AS state,
+        CAST(w.[key] AS varchar(12)) COLLATE database_default AS state,
         TRY_CONVERT(int, w.[value]) AS weight
     FROM app.v_today_panel_rule AS r
     CROSS APPLY OPENJSON(r.stage_json) AS w
@@ -881,7 +896,7 @@ measured AS (
         i.icp_band,
         ob.sla_metric,
         CASE WHEN ob.item_id IS NULL THEN 0 ELSE 1 END AS has_breach,
-        DATEDIFF(MINUTE, i.last_touch_at, SYSUTCDATETIME()) / 60 AS hours_since_touch,
+        CAST(DATEDIFF_BIG(SECOND, i.last_touch_at, SYSUTCDATETIME()) / 3600 AS int) AS hours_since_touch,
         COUNT(*) OVER (PARTITION BY i.org_id, i.owner_user_id) AS owner_open_items
     FROM items AS i
     LEFT OUTER JOIN open_breaches AS ob
@@ -1128,7 +1143,7 @@ GO
 -- before its lease ends can lose it to app.sp_reclaim_work_events. @org_id limits the claim to one org.
 -- Returns the claimed events, oldest first (no rows when there is nothing to do). Writes no further events.
 -- Errors (docs/errors.md), raised before anything is written:
---   50030 @worker missing or empty, 50031 @batch_size not between 1 and 10000 or @lease_seconds not between 1 and
+--   50030 @worker missing or empty, 50031 @batch_size not between 1 and 2000 or @lease_seconds not between 1 and
 --   86400 (one day), 50032 @org_id given but not an org.
 CREATE OR ALTER PROCEDURE app.sp_claim_work_events
     @worker varchar(64),
@@ -1139,6 +1154,9 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- READPAST needs READ COMMITTED (or REPEATABLE READ); a caller's SERIALIZABLE (TransactionScope's default)
+    -- would make it fail with error 650. Set here, the level reverts to the caller's when the procedure returns.
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
 
     DECLARE @now datetime2 = SYSUTCDATETIME();
     DECLARE @claimed TABLE (
@@ -1160,8 +1178,8 @@ BEGIN
     BEGIN TRY
         IF NULLIF(LTRIM(@worker), '') IS NULL
             THROW 50030, N'sp_claim_work_events: @worker is required.', 1;
-        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 10000
-            THROW 50031, N'sp_claim_work_events: @batch_size must be between 1 and 10000.', 1;
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 2000
+            THROW 50031, N'sp_claim_work_events: @batch_size must be between 1 and 2000.', 1;
         IF @lease_seconds IS NULL OR @lease_seconds < 1 OR @lease_seconds > 86400
             THROW 50031, N'sp_claim_work_events: @lease_seconds must be between 1 and 86400 (one day).', 1;
         IF @org_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
@@ -1519,13 +1537,16 @@ GO
 -- the event right now) are skipped (READPAST), so a reclaim never blocks the workers.
 -- Returns one row: released, dead_lettered. Writes no further events.
 -- Errors (docs/errors.md), raised before anything is written:
---   50039 @batch_size not between 1 and 10000.
+--   50039 @batch_size not between 1 and 2000.
 CREATE OR ALTER PROCEDURE app.sp_reclaim_work_events
     @batch_size int = 1000
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- READPAST needs READ COMMITTED (or REPEATABLE READ); a caller's SERIALIZABLE (TransactionScope's default)
+    -- would make it fail with error 650. Set here, the level reverts to the caller's when the procedure returns.
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
 
     DECLARE @now datetime2 = SYSUTCDATETIME();
     DECLARE @outcome TABLE (
@@ -1534,8 +1555,8 @@ BEGIN
     );
 
     BEGIN TRY
-        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 10000
-            THROW 50039, N'sp_reclaim_work_events: @batch_size must be between 1 and 10000.', 1;
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 2000
+            THROW 50039, N'sp_reclaim_work_events: @batch_size must be between 1 and 2000.', 1;
 
         -- One statement; on the right of SET every column still has its value from before the update.
         WITH expired AS (
@@ -1983,7 +2004,7 @@ BEGIN
         FROM @breaching AS b
         WHERE NOT EXISTS (
             SELECT 1
-            FROM app.sla_breach AS o WITH (UPDLOCK, HOLDLOCK)
+            FROM app.sla_breach AS o WITH (UPDLOCK)
             WHERE
                 o.org_id = b.org_id
                 AND o.item_type = b.item_type
@@ -2021,7 +2042,7 @@ BEGIN
             o.item_id,
             o.rule_id,
             o.reason_code
-        FROM app.sla_breach AS o WITH (UPDLOCK, HOLDLOCK)
+        FROM app.sla_breach AS o WITH (UPDLOCK)
         INNER JOIN @scope AS s ON o.org_id = s.org_id
         WHERE
             o.resolved_at IS NULL
@@ -2818,7 +2839,11 @@ BEGIN
 
                 IF @gate_json IS NOT NULL
                     BEGIN
-                        SET @min_text = JSON_VALUE(@gate_json, '$.min_compliance_score');
+                        -- Lax JSON_VALUE reads an object or array as NULL: such a minimum is "not a number" too.
+                        SET @min_text = COALESCE(
+                            JSON_VALUE(@gate_json, '$.min_compliance_score'),
+                            JSON_QUERY(@gate_json, '$.min_compliance_score')
+                        );
                         SET @min_score = TRY_CONVERT(decimal(9, 3), @min_text);
 
                         -- Names missing from the checklist, and optional items not done (required ones are in (a)).
@@ -3444,19 +3469,20 @@ GO
 -- 1. Active drips whose candidate is 'promoted' or 'archived' are closed (status 'done'), at most @batch_size per
 --    call, each with an event 'drip_closed' (drip; payload candidate_id, candidate_status, worker).
 -- 2. Active drips with next_run_at <= now whose candidate is in 'nurture' are claimed, soonest first (next_run_at,
---    then drip_id), at most @batch_size, as a queue: UPDATE over an ordered TOP CTE read WITH (ROWLOCK, UPDLOCK,
---    READPAST), so concurrent workers skip each other's rows and never claim a drip twice. Each claimed drip gets
+--    then drip_id), at most @batch_size, as a queue: the rows are chosen without update locks, then locked WITH
+--    (ROWLOCK, UPDLOCK, READPAST) and checked again, so concurrent workers skip each other's rows, never claim a drip
+--    twice, and rows that do not qualify are not left locked. Each claimed drip gets
 --    last_sent_at = now and next_run_at = next_run_at + cadence_days, or now + cadence_days when that is still not in
 --    the future: a drip that was paused or not served for weeks sends once, not a burst of catch-ups. A cadence that
 --    would run past the end of datetime2 parks the drip at 9999-12-31. Each claimed drip gets an event 'drip_due'
 --    (drip; payload candidate_id, template_id, scheduled_for (the old next_run_at), worker).
 -- Drips of candidates in other statuses ('new', 'triaged', 'on_hold') and paused or done drips are left alone.
 -- Everything happens in one transaction, events written set-based into app.work_event (actor NULL: the system).
--- READPAST needs the caller's isolation level to be READ COMMITTED (the default, with or without RCSI) or
--- REPEATABLE READ; under SERIALIZABLE or SNAPSHOT SQL Server refuses the hint (error 650).
+-- The procedure runs at READ COMMITTED whatever the caller's level (READPAST needs it; SERIALIZABLE would refuse the
+-- hint with error 650); do not call it inside a SNAPSHOT transaction.
 -- Returns the claimed drips: drip_id, org_id, candidate_id, template_id, scheduled_for, next_run_at, cadence_days.
 -- Errors (docs/errors.md), raised before anything is written:
---   50080 empty @worker, 50081 @batch_size outside 1..10000.
+--   50080 empty @worker, 50081 @batch_size outside 1..2000.
 CREATE OR ALTER PROCEDURE app.sp_claim_due_drips
     @worker varchar(64),
     @batch_size int = 100
@@ -3464,6 +3490,9 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- READPAST needs READ COMMITTED (or REPEATABLE READ); a caller's SERIALIZABLE (TransactionScope's default)
+    -- would make it fail with error 650. Set here, the level reverts to the caller's when the procedure returns.
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
 
     DECLARE @now datetime2 = SYSUTCDATETIME();
     DECLARE @far_future datetime2 = CAST('9999-12-31T00:00:00' AS datetime2);
@@ -3477,6 +3506,8 @@ BEGIN
         next_run_at datetime2 NULL,
         cadence_days int NOT NULL
     );
+    DECLARE @leaving TABLE (drip_id bigint NOT NULL PRIMARY KEY);
+    DECLARE @due TABLE (drip_id bigint NOT NULL PRIMARY KEY);
     DECLARE @closed TABLE (
         drip_id bigint NOT NULL PRIMARY KEY,
         org_id int NOT NULL,
@@ -3488,39 +3519,32 @@ BEGIN
 
         IF NULLIF(@worker, '') IS NULL
             THROW 50080, N'sp_claim_due_drips: @worker must name the claiming worker.', 1;
-        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 10000
-            THROW 50081, N'sp_claim_due_drips: @batch_size must be between 1 and 10000.', 1;
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 2000
+            THROW 50081, N'sp_claim_due_drips: @batch_size must be between 1 and 2000.', 1;
 
         -- Days from now to the last day of datetime2: a longer cadence would overflow DATEADD.
         SET @horizon_days = DATEDIFF(DAY, @now, @far_future);
 
         BEGIN TRANSACTION;
 
-        -- 1. Close the drips of candidates that were promoted or archived.
-        WITH leaving AS (
-            SELECT TOP (@batch_size)
-                d.drip_id,
-                d.org_id,
-                d.candidate_id,
-                d.status
-            FROM app.drip_schedule AS d WITH (ROWLOCK, UPDLOCK, READPAST)
-            WHERE
-                d.status = 'active'
-                AND EXISTS (
-                    SELECT 1
-                    FROM app.candidate AS c
-                    WHERE
-                        c.org_id = d.org_id
-                        AND c.candidate_id = d.candidate_id
-                        AND c.status IN ('promoted', 'archived')
-                )
-            ORDER BY d.drip_id ASC
-        )
+        -- 1. Close the drips of candidates that were promoted or archived. The rows are chosen first without update
+        --    locks, then only those are locked (READPAST skips what another worker holds), so rows that do not
+        --    qualify are never left locked for the rest of the transaction.
+        INSERT INTO @leaving (drip_id)
+        SELECT TOP (@batch_size) d.drip_id
+        FROM app.candidate AS c
+        INNER JOIN app.drip_schedule AS d WITH (READPAST)
+            ON c.org_id = d.org_id AND c.candidate_id = d.candidate_id
+        WHERE c.status IN ('promoted', 'archived') AND d.status = 'active'
+        ORDER BY d.drip_id ASC;
 
-        UPDATE leaving
-        SET leaving.status = 'done'
+        UPDATE d
+        SET d.status = 'done'
         OUTPUT INSERTED.drip_id, INSERTED.org_id, INSERTED.candidate_id
-        INTO @closed (drip_id, org_id, candidate_id);
+        INTO @closed (drip_id, org_id, candidate_id)
+        FROM app.drip_schedule AS d WITH (ROWLOCK, UPDLOCK, READPAST)
+        INNER JOIN @leaving AS l ON d.drip_id = l.drip_id
+        WHERE d.status = 'active';
 
         INSERT INTO app.work_event (org_id, item_type, item_id, event_name, payload_json, happened_at, actor_user_id)
         SELECT
@@ -3539,38 +3563,32 @@ BEGIN
             ON x.org_id = c.org_id AND x.candidate_id = c.candidate_id
         ORDER BY x.drip_id;
 
-        -- 2. Claim the due drips of nurture candidates, soonest first; locked rows of other workers are skipped.
-        WITH due AS (
-            SELECT TOP (@batch_size)
-                d.drip_id,
-                d.org_id,
-                d.candidate_id,
-                d.template_id,
-                d.next_run_at,
-                d.cadence_days,
-                d.last_sent_at
-            FROM app.drip_schedule AS d WITH (ROWLOCK, UPDLOCK, READPAST)
-            WHERE
-                d.status = 'active'
-                AND d.next_run_at <= @now
-                AND EXISTS (
-                    SELECT 1
-                    FROM app.candidate AS c
-                    WHERE
-                        c.org_id = d.org_id
-                        AND c.candidate_id = d.candidate_id
-                        AND c.status = 'nurture'
-                )
-            ORDER BY d.next_run_at ASC, d.drip_id ASC
-        )
+        -- 2. Claim the due drips of nurture candidates, soonest first: chosen without update locks, then locked with
+        --    READPAST and checked again, so a drip another worker claimed meanwhile (locked, or advanced past now
+        --    once committed) is skipped and never claimed twice.
+        INSERT INTO @due (drip_id)
+        SELECT TOP (@batch_size) d.drip_id
+        FROM app.drip_schedule AS d WITH (READPAST)
+        WHERE
+            d.status = 'active'
+            AND d.next_run_at <= @now
+            AND EXISTS (
+                SELECT 1
+                FROM app.candidate AS c
+                WHERE
+                    c.org_id = d.org_id
+                    AND c.candidate_id = d.candidate_id
+                    AND c.status = 'nurture'
+            )
+        ORDER BY d.next_run_at ASC, d.drip_id ASC;
 
-        UPDATE due
+        UPDATE d
         SET
-            due.last_sent_at = @now,
-            due.next_run_at = CASE
-                WHEN due.cadence_days >= @horizon_days THEN @far_future
-                WHEN DATEADD(DAY, due.cadence_days, due.next_run_at) <= @now THEN DATEADD(DAY, due.cadence_days, @now)
-                ELSE DATEADD(DAY, due.cadence_days, due.next_run_at)
+            d.last_sent_at = @now,
+            d.next_run_at = CASE
+                WHEN d.cadence_days >= @horizon_days THEN @far_future
+                WHEN DATEADD(DAY, d.cadence_days, d.next_run_at) <= @now THEN DATEADD(DAY, d.cadence_days, @now)
+                ELSE DATEADD(DAY, d.cadence_days, d.next_run_at)
             END
         OUTPUT
             INSERTED.drip_id,
@@ -3580,7 +3598,10 @@ BEGIN
             DELETED.next_run_at,
             INSERTED.next_run_at,
             INSERTED.cadence_days
-        INTO @claimed (drip_id, org_id, candidate_id, template_id, scheduled_for, next_run_at, cadence_days);
+        INTO @claimed (drip_id, org_id, candidate_id, template_id, scheduled_for, next_run_at, cadence_days)
+        FROM app.drip_schedule AS d WITH (ROWLOCK, UPDLOCK, READPAST)
+        INNER JOIN @due AS u ON d.drip_id = u.drip_id
+        WHERE d.status = 'active' AND d.next_run_at <= @now;
 
         INSERT INTO app.work_event (org_id, item_type, item_id, event_name, payload_json, happened_at, actor_user_id)
         SELECT
@@ -3634,7 +3655,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_workstream_business_rules', '615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_workstream_business_rules', '3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_workstream_business_rules: applied.';
 GO
@@ -3649,7 +3670,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '615d10563d1c3bf186f5b825d33ecb16c874c136446743bc4f491311ab72d4da'
+    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58'
 )
     THROW 50102, N'20261122_workstream_business_rules: not applied; its changes were rolled back (see the first error above).', 1;
 GO

@@ -113,7 +113,11 @@ BEGIN
 
                 IF @gate_json IS NOT NULL
                     BEGIN
-                        SET @min_text = JSON_VALUE(@gate_json, '$.min_compliance_score');
+                        -- Lax JSON_VALUE reads an object or array as NULL: such a minimum is "not a number" too.
+                        SET @min_text = COALESCE(
+                            JSON_VALUE(@gate_json, '$.min_compliance_score'),
+                            JSON_QUERY(@gate_json, '$.min_compliance_score')
+                        );
                         SET @min_score = TRY_CONVERT(decimal(9, 3), @min_text);
 
                         -- Names missing from the checklist, and optional items not done (required ones are in (a)).

@@ -7,7 +7,7 @@
 -- before its lease ends can lose it to app.sp_reclaim_work_events. @org_id limits the claim to one org.
 -- Returns the claimed events, oldest first (no rows when there is nothing to do). Writes no further events.
 -- Errors (docs/errors.md), raised before anything is written:
---   50030 @worker missing or empty, 50031 @batch_size not between 1 and 10000 or @lease_seconds not between 1 and
+--   50030 @worker missing or empty, 50031 @batch_size not between 1 and 2000 or @lease_seconds not between 1 and
 --   86400 (one day), 50032 @org_id given but not an org.
 CREATE OR ALTER PROCEDURE app.sp_claim_work_events
     @worker varchar(64),
@@ -18,6 +18,9 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- READPAST needs READ COMMITTED (or REPEATABLE READ); a caller's SERIALIZABLE (TransactionScope's default)
+    -- would make it fail with error 650. Set here, the level reverts to the caller's when the procedure returns.
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
 
     DECLARE @now datetime2 = SYSUTCDATETIME();
     DECLARE @claimed TABLE (
@@ -39,8 +42,8 @@ BEGIN
     BEGIN TRY
         IF NULLIF(LTRIM(@worker), '') IS NULL
             THROW 50030, N'sp_claim_work_events: @worker is required.', 1;
-        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 10000
-            THROW 50031, N'sp_claim_work_events: @batch_size must be between 1 and 10000.', 1;
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 2000
+            THROW 50031, N'sp_claim_work_events: @batch_size must be between 1 and 2000.', 1;
         IF @lease_seconds IS NULL OR @lease_seconds < 1 OR @lease_seconds > 86400
             THROW 50031, N'sp_claim_work_events: @lease_seconds must be between 1 and 86400 (one day).', 1;
         IF @org_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)

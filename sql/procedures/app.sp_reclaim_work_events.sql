@@ -9,13 +9,16 @@
 -- the event right now) are skipped (READPAST), so a reclaim never blocks the workers.
 -- Returns one row: released, dead_lettered. Writes no further events.
 -- Errors (docs/errors.md), raised before anything is written:
---   50039 @batch_size not between 1 and 10000.
+--   50039 @batch_size not between 1 and 2000.
 CREATE OR ALTER PROCEDURE app.sp_reclaim_work_events
     @batch_size int = 1000
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    -- READPAST needs READ COMMITTED (or REPEATABLE READ); a caller's SERIALIZABLE (TransactionScope's default)
+    -- would make it fail with error 650. Set here, the level reverts to the caller's when the procedure returns.
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
 
     DECLARE @now datetime2 = SYSUTCDATETIME();
     DECLARE @outcome TABLE (
@@ -24,8 +27,8 @@ BEGIN
     );
 
     BEGIN TRY
-        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 10000
-            THROW 50039, N'sp_reclaim_work_events: @batch_size must be between 1 and 10000.', 1;
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 2000
+            THROW 50039, N'sp_reclaim_work_events: @batch_size must be between 1 and 2000.', 1;
 
         -- One statement; on the right of SET every column still has its value from before the update.
         WITH expired AS (

@@ -382,7 +382,7 @@ BEGIN
         FROM @breaching AS b
         WHERE NOT EXISTS (
             SELECT 1
-            FROM app.sla_breach AS o WITH (UPDLOCK, HOLDLOCK)
+            FROM app.sla_breach AS o WITH (UPDLOCK)
             WHERE
                 o.org_id = b.org_id
                 AND o.item_type = b.item_type
@@ -420,7 +420,7 @@ BEGIN
             o.item_id,
             o.rule_id,
             o.reason_code
-        FROM app.sla_breach AS o WITH (UPDLOCK, HOLDLOCK)
+        FROM app.sla_breach AS o WITH (UPDLOCK)
         INNER JOIN @scope AS s ON o.org_id = s.org_id
         WHERE
             o.resolved_at IS NULL

@@ -1,9 +1,11 @@
 -- Writes a new effective-dated version of one configuration key for an org.
 --
--- The new row starts at @effective_from (default now; the past is refused: what was in force stays on record). The
+-- The new row starts at @effective_from (default now; more than a minute in the past is refused: what was in force
+-- stays on record; the minute allows for a caller's clock and round trip). The
 -- org's version in force at that moment is closed there (effective_to = @effective_from); a version that starts
 -- later still follows, so the new row ends where that one begins. Documents are checked before anything is written:
---   ranking_rule 'today_panel': every number docs/ranking.md lists is a whole number;
+--   ranking_rule 'today_panel': every number docs/ranking.md lists is a whole number (100, not 100.0), and icp_band
+--   and stage are objects of whole numbers;
 --   gate_rule: "required_items" is an array of names (min_compliance_score, when given, a number);
 --   sla_rule: item_type, metric and a whole threshold_hrs of 1 or more;
 --   any type: {"enabled": false} alone switches a shipped key off for the org.
@@ -32,6 +34,7 @@ BEGIN
 
     BEGIN TRY
         SET @effective_from = COALESCE(@effective_from, @now);
+        SET @config_key = LTRIM(RTRIM(@config_key));
 
         IF @org_id = 0 OR NOT EXISTS (SELECT 1 FROM core.org AS o WHERE o.org_id = @org_id)
             THROW 50010, N'sp_set_config: @org_id does not name an org (the template org 0 is written by data scripts).', 1;
@@ -39,7 +42,10 @@ BEGIN
             THROW 50011, N'sp_set_config: @config_type must be sla_rule, spotlight_rule, gate_rule or ranking_rule.', 1;
         IF NULLIF(LTRIM(RTRIM(@config_key)), '') IS NULL
             THROW 50012, N'sp_set_config: @config_key is required.', 1;
-        IF ISJSON(@config_value) = 0 OR LEFT(LTRIM(@config_value), 1) <> N'{'
+        IF
+            @config_value IS NULL
+            OR ISJSON(@config_value) = 0
+            OR LEFT(LTRIM(TRANSLATE(@config_value, NCHAR(9) + NCHAR(10) + NCHAR(13), N'   ')), 1) <> N'{'
             THROW 50013, N'sp_set_config: @config_value must be a JSON object.', 1;
         IF @effective_from < DATEADD(MINUTE, -1, @now)
             THROW 50014, N'sp_set_config: @effective_from lies in the past; history is not rewritten.', 1;
@@ -90,8 +96,10 @@ BEGIN
                         @config_type = 'ranking_rule'
                         AND @config_key = 'today_panel'
                         AND (
-                            JSON_QUERY(@config_value, '$.icp_band') IS NULL
-                            OR JSON_QUERY(@config_value, '$.stage') IS NULL
+                            LEFT(JSON_QUERY(@config_value, '$.icp_band'), 1) IS NULL
+                            OR LEFT(JSON_QUERY(@config_value, '$.icp_band'), 1) <> N'{'
+                            OR LEFT(JSON_QUERY(@config_value, '$.stage'), 1) IS NULL
+                            OR LEFT(JSON_QUERY(@config_value, '$.stage'), 1) <> N'{'
                             OR EXISTS (
                                 SELECT 1 FROM OPENJSON(@config_value, '$.icp_band') AS w
                                 WHERE TRY_CONVERT(int, w.[value]) IS NULL
@@ -117,8 +125,13 @@ BEGIN
                     SELECT '$.min_compliance_score (a number or null)' AS member
                     WHERE
                         @config_type = 'gate_rule'
-                        AND JSON_VALUE(@config_value, '$.min_compliance_score') IS NOT NULL
-                        AND TRY_CONVERT(decimal(4, 1), JSON_VALUE(@config_value, '$.min_compliance_score')) IS NULL
+                        AND (
+                            JSON_QUERY(@config_value, '$.min_compliance_score') IS NOT NULL
+                            OR (
+                                JSON_VALUE(@config_value, '$.min_compliance_score') IS NOT NULL
+                                AND TRY_CONVERT(decimal(4, 1), JSON_VALUE(@config_value, '$.min_compliance_score')) IS NULL
+                            )
+                        )
                     UNION ALL
                     SELECT s.member
                     FROM (

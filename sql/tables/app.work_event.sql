@@ -36,7 +36,7 @@ CREATE TABLE app.work_event (
 );
 
 CREATE NONCLUSTERED INDEX IX_app_work_event_pending -- Outbox: events still to process, oldest first
-    ON app.work_event (event_id) INCLUDE (claimed_at, lease_until, next_attempt_at)
+    ON app.work_event (event_id) INCLUDE (org_id, claimed_at, lease_until, next_attempt_at)
     WHERE processed_at IS NULL AND dead_letter_at IS NULL;
 
 CREATE NONCLUSTERED INDEX IX_app_work_event_item -- Event history of an item

@@ -11,7 +11,9 @@
 -- priority_tier: 'critical' from tiers.critical, 'high' from tiers.high, 'medium' from tiers.medium, 'low' below.
 -- An org with no ranking rule in force (none of its own and none shipped) gets NULL priority_score and priority_tier.
 -- Badges: 'breach' (open SLA breach), 'overdue' (due date passed), 'due_soon' (due within badges.due_soon_days),
--- 'stale' (untouched for badges.stale_hours). Last touch: candidate last_touch_at, pursuit updated_at, signal ts.
+-- 'stale' (untouched for badges.stale_hours). Last touch: candidate last_touch_at, pursuit updated_at, signal ts;
+-- hours_since_touch counts elapsed seconds and rounds down to whole hours. OPENJSON's key column is Latin1_General_BIN2,
+-- so the weight maps' keys take the database collation before they are compared with states and bands.
 CREATE OR ALTER VIEW app.v_today_panel
 AS
 WITH items AS (
@@ -68,7 +70,7 @@ WITH items AS (
 icp_weight AS (
     SELECT
         r.org_id,
-        CAST(w.[key] AS varchar(8)) AS icp_band,
+        CAST(w.[key] AS varchar(8)) COLLATE database_default AS icp_band,
         TRY_CONVERT(int, w.[value]) AS weight
     FROM app.v_today_panel_rule AS r
     CROSS APPLY OPENJSON(r.icp_band_json) AS w
@@ -77,7 +79,7 @@ icp_weight AS (
 stage_weight AS (
     SELECT
         r.org_id,
-        CAST(w.[key] AS varchar(12)) AS state,
+        CAST(w.[key] AS varchar(12)) COLLATE database_default AS state,
         TRY_CONVERT(int, w.[value]) AS weight
     FROM app.v_today_panel_rule AS r
     CROSS APPLY OPENJSON(r.stage_json) AS w
@@ -109,7 +111,7 @@ measured AS (
         i.icp_band,
         ob.sla_metric,
         CASE WHEN ob.item_id IS NULL THEN 0 ELSE 1 END AS has_breach,
-        DATEDIFF(MINUTE, i.last_touch_at, SYSUTCDATETIME()) / 60 AS hours_since_touch,
+        CAST(DATEDIFF_BIG(SECOND, i.last_touch_at, SYSUTCDATETIME()) / 3600 AS int) AS hours_since_touch,
         COUNT(*) OVER (PARTITION BY i.org_id, i.owner_user_id) AS owner_open_items
     FROM items AS i
     LEFT OUTER JOIN open_breaches AS ob
