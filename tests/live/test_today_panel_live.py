@@ -56,7 +56,7 @@ def test_the_shipped_rule_carries_the_seeds_numbers(db):
 
 def test_a_score_of_exactly_50_is_medium(db):
     org = ws.org(db)
-    candidate = ws.candidate(db, org, status="triaged", value_band="high", last_touch_at=ws.hours_ago(1))
+    candidate = ws.candidate(db, org, status="triaged", value_band="high", last_touch_at=ws.ago(db, 1))
     row = panel_row(db, "candidate", candidate)
     assert (row["priority_score"], row["priority_tier"]) == (10 + 30 + 10, "medium")
     assert row["hours_since_touch"] == 1
@@ -65,7 +65,7 @@ def test_a_score_of_exactly_50_is_medium(db):
 def test_a_score_of_exactly_75_is_high_and_72_hours_is_aging(db):
     org = ws.org(db)
     pursuit = ws.pursuit(db, org, ws.candidate(db, org, status="promoted", value_band="med"), pursuit_stage="qual")
-    db.execute("UPDATE app.pursuit SET updated_at = ? WHERE pursuit_id = ?;", ws.hours_ago(72), pursuit)
+    db.execute("UPDATE app.pursuit SET updated_at = ? WHERE pursuit_id = ?;", ws.ago(db, 72), pursuit)
     row = panel_row(db, "pursuit", pursuit)
     assert row["hours_since_touch"] == 72
     assert (row["priority_score"], row["priority_tier"]) == (50 + 15 + 10, "high")
@@ -74,7 +74,7 @@ def test_a_score_of_exactly_75_is_high_and_72_hours_is_aging(db):
 def test_one_minute_short_of_the_aging_boundary_is_medium_urgency(db):
     org = ws.org(db)
     pursuit = ws.pursuit(db, org, ws.candidate(db, org, status="promoted", value_band="med"), pursuit_stage="qual")
-    db.execute("UPDATE app.pursuit SET updated_at = ? WHERE pursuit_id = ?;", ws.hours_ago(72 - 1 / 30), pursuit)
+    db.execute("UPDATE app.pursuit SET updated_at = ? WHERE pursuit_id = ?;", ws.ago(db, 72 - 1 / 30), pursuit)
     row = panel_row(db, "pursuit", pursuit)
     assert row["hours_since_touch"] == 71
     assert (row["priority_score"], row["priority_tier"]) == (25 + 15 + 10, "medium")
@@ -82,7 +82,7 @@ def test_one_minute_short_of_the_aging_boundary_is_medium_urgency(db):
 
 def test_a_score_of_exactly_100_is_critical_and_shows_the_breach(db):
     org = ws.org(db)
-    signal = ws.signal(db, org, ts=ws.hours_ago(2))
+    signal = ws.signal(db, org, ts=ws.ago(db, 2))
     breach(db, org, "signal", signal, metric="response")
     row = panel_row(db, "signal", signal)
     assert (row["priority_score"], row["priority_tier"]) == (100, "critical")
@@ -91,7 +91,7 @@ def test_a_score_of_exactly_100_is_critical_and_shows_the_breach(db):
 
 def test_a_resolved_breach_no_longer_counts(db):
     org = ws.org(db)
-    signal = ws.signal(db, org, ts=ws.hours_ago(2))
+    signal = ws.signal(db, org, ts=ws.ago(db, 2))
     breach_id = breach(db, org, "signal", signal)
     db.execute("UPDATE app.sla_breach SET resolved_at = SYSUTCDATETIME() WHERE breach_id = ?;", breach_id)
     row = panel_row(db, "signal", signal)
@@ -136,7 +136,7 @@ def test_a_penalty_of_one_point_drops_75_to_medium(db):
     org = ws.org(db)
     owner = ws.user(db, org)
     pursuit = ws.pursuit(db, org, ws.candidate(db, org, status="promoted", value_band="med"), pursuit_stage="qual", capture_lead_id=owner)
-    db.execute("UPDATE app.pursuit SET updated_at = ? WHERE pursuit_id = ?;", ws.hours_ago(80), pursuit)
+    db.execute("UPDATE app.pursuit SET updated_at = ? WHERE pursuit_id = ?;", ws.ago(db, 80), pursuit)
     owned_candidates(db, org, owner, 20)  # with the pursuit: 21 open items
     row = panel_row(db, "pursuit", pursuit)
     assert (row["priority_score"], row["priority_tier"]) == (74, "medium")
@@ -147,7 +147,7 @@ def test_a_penalty_of_one_point_drops_75_to_medium(db):
 
 def test_due_dates_give_overdue_and_due_soon_badges_and_none_when_null(db):
     org = ws.org(db)
-    today = ws.utcnow().date()
+    today = db.scalar("SELECT CAST(SYSUTCDATETIME() AS date) AS today;")
     overdue = ws.pursuit(db, org, due_date=today - timedelta(days=1))
     soon = ws.pursuit(db, org, due_date=today + timedelta(days=3))
     later = ws.pursuit(db, org, due_date=today + timedelta(days=4))
@@ -161,8 +161,8 @@ def test_due_dates_give_overdue_and_due_soon_badges_and_none_when_null(db):
 
 def test_an_item_untouched_for_a_week_is_stale(db):
     org = ws.org(db)
-    stale = ws.candidate(db, org, last_touch_at=ws.hours_ago(168))
-    fresh = ws.candidate(db, org, last_touch_at=ws.hours_ago(167))
+    stale = ws.candidate(db, org, last_touch_at=ws.ago(db, 168))
+    fresh = ws.candidate(db, org, last_touch_at=ws.ago(db, 167))
     assert panel_row(db, "candidate", stale)["badge"] == "stale"
     assert panel_row(db, "candidate", fresh)["badge"] is None
 
@@ -181,18 +181,18 @@ def org_rule(db, **changes) -> dict:
 
 def test_an_orgs_own_rule_replaces_the_shipped_one(db):
     org = ws.org(db)
-    candidate = ws.candidate(db, org, status="triaged", value_band="high", last_touch_at=ws.hours_ago(1))
+    candidate = ws.candidate(db, org, status="triaged", value_band="high", last_touch_at=ws.ago(db, 1))
     ws.config(db, org, "ranking_rule", "today_panel", org_rule(db, icp_band__high=60, tiers__high=90))
     row = panel_row(db, "candidate", candidate)
     assert (row["priority_score"], row["priority_tier"]) == (10 + 60 + 10, "medium")
     other = ws.org(db)
-    same = ws.candidate(db, other, status="triaged", value_band="high", last_touch_at=ws.hours_ago(1))
+    same = ws.candidate(db, other, status="triaged", value_band="high", last_touch_at=ws.ago(db, 1))
     assert panel_row(db, "candidate", same)["priority_score"] == 50  # other orgs keep the shipped rule
 
 
 def test_a_rule_effective_tomorrow_is_ignored_until_then(db):
     org = ws.org(db)
-    candidate = ws.candidate(db, org, status="triaged", value_band="high", last_touch_at=ws.hours_ago(1))
+    candidate = ws.candidate(db, org, status="triaged", value_band="high", last_touch_at=ws.ago(db, 1))
     tomorrow = ws.utcnow() + timedelta(days=1)
     ws.config(db, org, "ranking_rule", "today_panel", org_rule(db, icp_band__high=60), effective_from=tomorrow)
     assert panel_row(db, "candidate", candidate)["priority_score"] == 50
@@ -200,7 +200,7 @@ def test_a_rule_effective_tomorrow_is_ignored_until_then(db):
 
 def test_the_aging_boundary_moves_with_the_config(db):
     org = ws.org(db)
-    candidate = ws.candidate(db, org, last_touch_at=ws.hours_ago(30))
+    candidate = ws.candidate(db, org, last_touch_at=ws.ago(db, 30))
     assert panel_row(db, "candidate", candidate)["priority_score"] == 25
     ws.config(db, org, "ranking_rule", "today_panel", org_rule(db, age_hours__aging=30))
     assert panel_row(db, "candidate", candidate)["priority_score"] == 50
@@ -217,9 +217,9 @@ def test_an_org_that_switches_the_rule_off_gets_no_score_but_keeps_its_items(db)
 def test_the_workload_view_counts_tiers_risk_and_staleness_from_the_panel(db):
     org = ws.org(db)
     owner = ws.user(db, org)
-    ws.candidate(db, org, owner_user_id=owner, status="triaged", value_band="high", last_touch_at=ws.hours_ago(1))  # 50 medium
-    ws.candidate(db, org, owner_user_id=owner, last_touch_at=ws.hours_ago(80))  # 50 medium, at risk
-    ws.candidate(db, org, owner_user_id=owner, last_touch_at=ws.hours_ago(200))  # 50 medium, at risk, stale
+    ws.candidate(db, org, owner_user_id=owner, status="triaged", value_band="high", last_touch_at=ws.ago(db, 1))  # 50 medium
+    ws.candidate(db, org, owner_user_id=owner, last_touch_at=ws.ago(db, 80))  # 50 medium, at risk
+    ws.candidate(db, org, owner_user_id=owner, last_touch_at=ws.ago(db, 200))  # 50 medium, at risk, stale
     signal = ws.signal(db, org, owner_user_id=owner)
     breach(db, org, "signal", signal)  # 100 critical, breached (not "at risk")
     (row,) = db.read_view("app.v_user_workload_analysis", "org_id = ? AND owner_user_id = ?", org, owner)
@@ -236,7 +236,7 @@ def test_the_workload_view_counts_tiers_risk_and_staleness_from_the_panel(db):
 def test_the_panel_procedure_orders_by_score_then_due_date_then_age_and_breaks_ties_by_id(db):
     org = ws.org(db)
     owner = ws.user(db, org)
-    today = ws.utcnow().date()
+    today = db.scalar("SELECT CAST(SYSUTCDATETIME() AS date) AS today;")
     # Four pursuits of equal score (qual 10 + band-less 0 + recent 10 = 20), different due dates.
     later = ws.pursuit(db, org, capture_lead_id=owner, due_date=today + timedelta(days=20))
     sooner = ws.pursuit(db, org, capture_lead_id=owner, due_date=today + timedelta(days=10))
@@ -258,8 +258,8 @@ def test_the_panel_procedure_orders_by_score_then_due_date_then_age_and_breaks_t
 
 def test_equal_scores_without_due_dates_put_the_longest_untouched_first(db):
     org = ws.org(db)
-    newer = ws.candidate(db, org, last_touch_at=ws.hours_ago(2))
-    older = ws.candidate(db, org, last_touch_at=ws.hours_ago(5))
+    newer = ws.candidate(db, org, last_touch_at=ws.ago(db, 2))
+    older = ws.candidate(db, org, last_touch_at=ws.ago(db, 5))
     rows = db.run_proc("app.sp_today_panel", org_id=org)[-1].dicts()
     assert [r["item_id"] for r in rows] == [older, newer]
     assert rows[0]["priority_score"] == rows[1]["priority_score"]

@@ -26,6 +26,11 @@ def hours_ago(hours: float) -> datetime:
     return utcnow() - timedelta(hours=hours)
 
 
+def ago(db, hours: float) -> datetime:
+    """The server's UTC now minus ``hours``: boundaries ("exactly 72 hours") hold whatever the client's clock says."""
+    return db.scalar("SELECT SYSUTCDATETIME() AS now;") - timedelta(hours=hours)
+
+
 def insert(db, table: str, values: dict[str, Any], identity: str | None = None) -> Any:
     """INSERT one row into ``table`` (schema.table); returns the ``identity`` column's new value."""
     for column in values:
