@@ -1,18 +1,19 @@
 /*
 Migration    20261122_workstream_business_rules
 Description  Workstream business rules: outbox leases and backoff, config-driven SLA rules, shipped configuration defaults of the template org, the effective-config view, and the procedures of the outbox, SLA, pipeline, scoring and drips.
-Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 4ce130e1efdf3e646af321b04de8056cf67561eacffe94b778026b100c2aebae
+Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 fc7d6e06a5ea1754ccf0cbd97a1d8bd77af6eb6706959bd14fdce22fcb827b6c
 Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5920ed802ce2537f6ed43849e36bd78b296aa98
              sql/data/core.org.sql  sha256 a2beb2570c37011259196543735bd2e190891700160afb49ab4e0cc30afbcff5
+             sql/functions/app.fn_gate_rule_items.sql  sha256 6556aa1a1c81cbdd989141a2e6610f970f768a7eb89f82444c8b9287bfd3880b
              sql/procedures/app.sp_add_cos_entry.sql  sha256 3cfbe4338606e015520381d25f190d8eece73462f17b11e4f03b16f44bea6497
              sql/procedures/app.sp_add_proposal_version.sql  sha256 a60ed34dea106a97e7d11a62ec1d529ce01095cdf5076c7fb64f552cd7d1babd
-             sql/procedures/app.sp_advance_pursuit_stage.sql  sha256 74d8233fb4eddb7647904aa3320fb7b762a1ad1228309d5e4548c00469ef0972
+             sql/procedures/app.sp_advance_pursuit_stage.sql  sha256 4482253790eb804fef714d5f13fffa6cef40f41e40d06db720f64009fa1b0071
              sql/procedures/app.sp_append_work_event.sql  sha256 00d14fe89820b785090a716584fc92e3a2b1e10e062753d3754c4dd3b1bd7ff8
              sql/procedures/app.sp_claim_due_drips.sql  sha256 187434766a9cfa24b72e677a6d5dd8ad2b3f1f668f68a85fc7fd4c54970ffd79
              sql/procedures/app.sp_claim_work_events.sql  sha256 1514c2a64e918996b84cbbd17193a1b67b500433326a875f2e9ff298daf141ea
              sql/procedures/app.sp_complete_work_events.sql  sha256 7efd61e34ce303dd10a6a426086e89ea682ba5cb43dadecee97e3ce5336cf61f
              sql/procedures/app.sp_fail_work_event.sql  sha256 39c325fab6270bc6ba720e2874486f9765fa607bac12a576b51998f30d73ad88
-             sql/procedures/app.sp_promote_candidate.sql  sha256 da602e303111ffc763bf9deb1e3ab7b5dd1f387777c6fa94754f3ffa8aa98d94
+             sql/procedures/app.sp_promote_candidate.sql  sha256 8b4cb0e818e565338d3022d99c76d1df2beeeb27178821610708634f5d906750
              sql/procedures/app.sp_reclaim_work_events.sql  sha256 9c219fba51a33c92a3ac1bad72439b6121179ab52fe56719b9e4b7898f19665f
              sql/procedures/app.sp_record_role_estimate.sql  sha256 86bb2a571b3d15f88a4d0b7a8c635ef34b087a551b655474a372c739962795f7
              sql/procedures/app.sp_record_score_components.sql  sha256 c137409e7707a3f0028a8c95e15397091fa73b0a68c333950acfb6e02b641bec
@@ -28,7 +29,7 @@ Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5
              sql/views/app.v_today_panel_rule.sql  sha256 7e8319253e49c580e87d25d87df60d124923ed7a8b944bd09cad05a255393192
              sql/views/app.v_user_workload_analysis.sql  sha256 92a537cd13b2622c3b21881ef2133ddffd9b292f3fdde2166838228df9b1e58e
 Builder      workstream-db 0.1.0
-Checksum     3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58
+Checksum     20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -74,17 +75,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_workstream_business_rules'
 );
-IF @applied = '3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58'
+IF @applied = '20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_workstream_business_rules: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58'
+IF @applied IS NOT NULL AND @applied <> '20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_workstream_business_rules: applied before with checksum ', @applied,
-            N'; this file has 3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58. Released scripts must not change; nothing was done.'
+            N'; this file has 20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -2519,7 +2520,49 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 21 module app.sp_promote_candidate
+-- wsdb:step 21 module app.fn_gate_rule_items
+-- The checklist items a stage's gate rule in force for an org requires, in the rule's order.
+--
+-- Reads the 'gate_rule' document whose config_key is @stage from app.v_effective_config (the org's own, else the
+-- template org's): one row per distinct name of its "required_items" array, cut to the 120 characters of
+-- app.pursuit_checklist.name; entries that are not strings, or are blank, are ignored. No rule in force: no rows.
+-- Used by app.sp_promote_candidate and app.sp_advance_pursuit_stage, to seed checklists and to check gates.
+CREATE OR ALTER FUNCTION app.fn_gate_rule_items(
+    @org_id int,
+    @stage varchar(16)
+)
+RETURNS TABLE
+AS
+RETURN (
+    SELECT
+        CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
+        MIN(TRY_CONVERT(int, j.[key])) AS position
+    FROM app.v_effective_config AS e
+    CROSS APPLY OPENJSON(JSON_QUERY(e.config_value, '$.required_items')) AS j
+    WHERE
+        e.org_id = @org_id
+        AND e.config_type = 'gate_rule'
+        AND e.config_key = @stage
+        AND j.[type] = 1
+        AND LTRIM(j.[value]) <> N''
+    GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
+);
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 21 describe app.fn_gate_rule_items
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'FUNCTION', N'fn_gate_rule_items', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'The checklist items a stage''s gate rule in force for an org requires, in the rule''s order.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'FUNCTION', @level1name = N'fn_gate_rule_items';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'The checklist items a stage''s gate rule in force for an org requires, in the rule''s order.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'FUNCTION', @level1name = N'fn_gate_rule_items';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 22 module app.sp_promote_candidate
 -- Promotes an open candidate to a pursuit in stage 'qual', once per candidate.
 --
 -- The candidate must be open ('new', 'triaged', 'nurture' or 'on_hold'); it becomes 'promoted' (updated_at and
@@ -2554,7 +2597,6 @@ BEGIN
     DECLARE @owner_user_id int;
     DECLARE @existing_pursuit_id bigint;
     DECLARE @pursuit_id bigint;
-    DECLARE @gate_json nvarchar(max);
     DECLARE @payload nvarchar(max);
     DECLARE @event_id bigint;
     DECLARE @message nvarchar(2048);
@@ -2640,10 +2682,6 @@ BEGIN
         WHERE c.org_id = @org_id AND c.candidate_id = @candidate_id;
 
         -- The gate rule of stage 'qual' in force for the org, if any, seeds the checklist.
-        SELECT @gate_json = e.config_value
-        FROM app.v_effective_config AS e
-        WHERE e.org_id = @org_id AND e.config_type = 'gate_rule' AND e.config_key = 'qual';
-
         INSERT INTO app.pursuit_checklist (org_id, pursuit_id, name, is_required, is_done)
         SELECT
             @org_id AS org_id,
@@ -2651,14 +2689,7 @@ BEGIN
             r.name,
             1 AS is_required,
             0 AS is_done
-        FROM (
-            SELECT
-                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
-                MIN(TRY_CONVERT(int, j.[key])) AS position
-            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
-            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
-            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
-        ) AS r
+        FROM app.fn_gate_rule_items(@org_id, 'qual') AS r
         ORDER BY r.position;
 
         SET @payload = CONCAT(N'{"pursuit_id":', @pursuit_id, N'}');
@@ -2713,7 +2744,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 21 describe app.sp_promote_candidate
+-- wsdb:step 22 describe app.sp_promote_candidate
 IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_promote_candidate', NULL, NULL))
     EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Promotes an open candidate to a pursuit in stage ''qual'', once per candidate.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_promote_candidate';
 ELSE
@@ -2723,7 +2754,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 22 module app.sp_advance_pursuit_stage
+-- wsdb:step 23 module app.sp_advance_pursuit_stage
 -- Moves a pursuit one stage forward (qual, pink, red, submit, won) or to 'lost', when its gate is passed.
 --
 -- Allowed moves: qual -> pink -> red -> submit -> won, one step at a time, and any open stage (qual, pink, red,
@@ -2847,22 +2878,13 @@ BEGIN
                         SET @min_score = TRY_CONVERT(decimal(9, 3), @min_text);
 
                         -- Names missing from the checklist, and optional items not done (required ones are in (a)).
-                        WITH gate_items AS (
-                            SELECT
-                                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
-                                MIN(TRY_CONVERT(int, j.[key])) AS position
-                            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
-                            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
-                            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
-                        )
-
                         INSERT INTO @missing (item)
                         SELECT
                             CASE
                                 WHEN pc.checklist_id IS NULL THEN CONCAT(g.name, N' (not on the checklist)')
                                 ELSE g.name
                             END AS item
-                        FROM gate_items AS g
+                        FROM app.fn_gate_rule_items(@org_id, @from_stage) AS g
                         LEFT OUTER JOIN app.pursuit_checklist AS pc WITH (HOLDLOCK)
                             ON pc.org_id = @org_id AND pc.pursuit_id = @pursuit_id AND pc.name = g.name
                         WHERE pc.checklist_id IS NULL OR (pc.is_done = 0 AND pc.is_required = 0)
@@ -2906,11 +2928,6 @@ BEGIN
         WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id;
 
         -- The gate rule of the new stage, if any, seeds its required items (names already there are left alone).
-        SET @gate_json = NULL;
-        SELECT @gate_json = e.config_value
-        FROM app.v_effective_config AS e
-        WHERE e.org_id = @org_id AND e.config_type = 'gate_rule' AND e.config_key = @to_stage;
-
         INSERT INTO app.pursuit_checklist (org_id, pursuit_id, name, is_required, is_done)
         SELECT
             @org_id AS org_id,
@@ -2918,14 +2935,7 @@ BEGIN
             r.name,
             1 AS is_required,
             0 AS is_done
-        FROM (
-            SELECT
-                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
-                MIN(TRY_CONVERT(int, j.[key])) AS position
-            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
-            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
-            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
-        ) AS r
+        FROM app.fn_gate_rule_items(@org_id, @to_stage) AS r
         WHERE
             NOT EXISTS (
                 SELECT 1 FROM app.pursuit_checklist AS pc WITH (UPDLOCK, HOLDLOCK)
@@ -2966,7 +2976,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 22 describe app.sp_advance_pursuit_stage
+-- wsdb:step 23 describe app.sp_advance_pursuit_stage
 IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_advance_pursuit_stage', NULL, NULL))
     EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Moves a pursuit one stage forward (qual, pink, red, submit, won) or to ''lost'', when its gate is passed.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_advance_pursuit_stage';
 ELSE
@@ -2976,7 +2986,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 23 module app.sp_add_proposal_version
+-- wsdb:step 24 module app.sp_add_proposal_version
 -- Adds the next proposal version of an open pursuit, as a draft.
 --
 -- The version is MAX(version) + 1 of the pursuit's proposals (1 for the first), computed with the pursuit row locked
@@ -3078,7 +3088,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 23 describe app.sp_add_proposal_version
+-- wsdb:step 24 describe app.sp_add_proposal_version
 IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_add_proposal_version', NULL, NULL))
     EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Adds the next proposal version of an open pursuit, as a draft.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_add_proposal_version';
 ELSE
@@ -3088,7 +3098,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 24 module app.sp_add_cos_entry
+-- wsdb:step 25 module app.sp_add_cos_entry
 -- Records a cost-of-sale entry of a pursuit and rolls the pursuit's entries up into its totals.
 --
 -- Inserts the entry (amount = hours * rate, computed by the table) and sets pursuit.cos_hours = SUM(hours) and
@@ -3218,7 +3228,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 24 describe app.sp_add_cos_entry
+-- wsdb:step 25 describe app.sp_add_cos_entry
 IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_add_cos_entry', NULL, NULL))
     EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records a cost-of-sale entry of a pursuit and rolls the pursuit''s entries up into its totals.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_add_cos_entry';
 ELSE
@@ -3228,7 +3238,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 25 module app.sp_record_role_estimate
+-- wsdb:step 26 module app.sp_record_role_estimate
 -- Records a PERT estimate (optimistic, most likely, pessimistic hours) of one role of a pursuit.
 --
 -- Needs 0 <= optimistic <= most likely <= pessimistic and a confidence between 0 and 1 (or none). The role is stored
@@ -3336,7 +3346,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 25 describe app.sp_record_role_estimate
+-- wsdb:step 26 describe app.sp_record_role_estimate
 IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_record_role_estimate', NULL, NULL))
     EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records a PERT estimate (optimistic, most likely, pessimistic hours) of one role of a pursuit.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_record_role_estimate';
 ELSE
@@ -3346,7 +3356,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 26 module app.v_pursuit_role_pert
+-- wsdb:step 27 module app.v_pursuit_role_pert
 -- PERT figures of each role of a pursuit, from the role's latest estimate.
 --
 -- One row per (org_id, pursuit_id, role): the estimate with the latest created_at (then the highest estimate_id)
@@ -3396,7 +3406,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 26 describe app.v_pursuit_role_pert
+-- wsdb:step 27 describe app.v_pursuit_role_pert
 IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'VIEW', N'v_pursuit_role_pert', NULL, NULL))
     EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'PERT figures of each role of a pursuit, from the role''s latest estimate.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_pursuit_role_pert';
 ELSE
@@ -3406,7 +3416,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 27 module app.v_pursuit_estimate
+-- wsdb:step 28 module app.v_pursuit_estimate
 -- PERT estimate of a whole pursuit: its roles' expected hours summed, with the spread of the total.
 --
 -- One row per pursuit that has estimates, over the latest estimate of each role (app.v_pursuit_role_pert).
@@ -3453,7 +3463,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 27 describe app.v_pursuit_estimate
+-- wsdb:step 28 describe app.v_pursuit_estimate
 IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'VIEW', N'v_pursuit_estimate', NULL, NULL))
     EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'PERT estimate of a whole pursuit: its roles'' expected hours summed, with the spread of the total.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'VIEW', @level1name = N'v_pursuit_estimate';
 ELSE
@@ -3463,7 +3473,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 28 module app.sp_claim_due_drips
+-- wsdb:step 29 module app.sp_claim_due_drips
 -- Claims the nurture drips that are due now, for one worker, and closes the drips of candidates that left nurture.
 --
 -- 1. Active drips whose candidate is 'promoted' or 'archived' are closed (status 'done'), at most @batch_size per
@@ -3642,7 +3652,7 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
--- wsdb:step 28 describe app.sp_claim_due_drips
+-- wsdb:step 29 describe app.sp_claim_due_drips
 IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'app', N'PROCEDURE', N'sp_claim_due_drips', NULL, NULL))
     EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Claims the nurture drips that are due now, for one worker, and closes the drips of candidates that left nurture.', @level0type = N'SCHEMA', @level0name = N'app', @level1type = N'PROCEDURE', @level1name = N'sp_claim_due_drips';
 ELSE
@@ -3655,7 +3665,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_workstream_business_rules', '3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_workstream_business_rules', '20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_workstream_business_rules: applied.';
 GO
@@ -3670,7 +3680,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '3f904cf129a234f09535089e88ecbbd2b2a21c9f7917e08f196231b4b3d39a58'
+    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf'
 )
     THROW 50102, N'20261122_workstream_business_rules: not applied; its changes were rolled back (see the first error above).', 1;
 GO

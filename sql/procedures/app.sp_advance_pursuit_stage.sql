@@ -121,22 +121,13 @@ BEGIN
                         SET @min_score = TRY_CONVERT(decimal(9, 3), @min_text);
 
                         -- Names missing from the checklist, and optional items not done (required ones are in (a)).
-                        WITH gate_items AS (
-                            SELECT
-                                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
-                                MIN(TRY_CONVERT(int, j.[key])) AS position
-                            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
-                            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
-                            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
-                        )
-
                         INSERT INTO @missing (item)
                         SELECT
                             CASE
                                 WHEN pc.checklist_id IS NULL THEN CONCAT(g.name, N' (not on the checklist)')
                                 ELSE g.name
                             END AS item
-                        FROM gate_items AS g
+                        FROM app.fn_gate_rule_items(@org_id, @from_stage) AS g
                         LEFT OUTER JOIN app.pursuit_checklist AS pc WITH (HOLDLOCK)
                             ON pc.org_id = @org_id AND pc.pursuit_id = @pursuit_id AND pc.name = g.name
                         WHERE pc.checklist_id IS NULL OR (pc.is_done = 0 AND pc.is_required = 0)
@@ -180,11 +171,6 @@ BEGIN
         WHERE p.org_id = @org_id AND p.pursuit_id = @pursuit_id;
 
         -- The gate rule of the new stage, if any, seeds its required items (names already there are left alone).
-        SET @gate_json = NULL;
-        SELECT @gate_json = e.config_value
-        FROM app.v_effective_config AS e
-        WHERE e.org_id = @org_id AND e.config_type = 'gate_rule' AND e.config_key = @to_stage;
-
         INSERT INTO app.pursuit_checklist (org_id, pursuit_id, name, is_required, is_done)
         SELECT
             @org_id AS org_id,
@@ -192,14 +178,7 @@ BEGIN
             r.name,
             1 AS is_required,
             0 AS is_done
-        FROM (
-            SELECT
-                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
-                MIN(TRY_CONVERT(int, j.[key])) AS position
-            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
-            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
-            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
-        ) AS r
+        FROM app.fn_gate_rule_items(@org_id, @to_stage) AS r
         WHERE
             NOT EXISTS (
                 SELECT 1 FROM app.pursuit_checklist AS pc WITH (UPDLOCK, HOLDLOCK)

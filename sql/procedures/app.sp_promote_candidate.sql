@@ -32,7 +32,6 @@ BEGIN
     DECLARE @owner_user_id int;
     DECLARE @existing_pursuit_id bigint;
     DECLARE @pursuit_id bigint;
-    DECLARE @gate_json nvarchar(max);
     DECLARE @payload nvarchar(max);
     DECLARE @event_id bigint;
     DECLARE @message nvarchar(2048);
@@ -118,10 +117,6 @@ BEGIN
         WHERE c.org_id = @org_id AND c.candidate_id = @candidate_id;
 
         -- The gate rule of stage 'qual' in force for the org, if any, seeds the checklist.
-        SELECT @gate_json = e.config_value
-        FROM app.v_effective_config AS e
-        WHERE e.org_id = @org_id AND e.config_type = 'gate_rule' AND e.config_key = 'qual';
-
         INSERT INTO app.pursuit_checklist (org_id, pursuit_id, name, is_required, is_done)
         SELECT
             @org_id AS org_id,
@@ -129,14 +124,7 @@ BEGIN
             r.name,
             1 AS is_required,
             0 AS is_done
-        FROM (
-            SELECT
-                CAST(LEFT(j.[value], 120) AS nvarchar(120)) AS name,
-                MIN(TRY_CONVERT(int, j.[key])) AS position
-            FROM OPENJSON(JSON_QUERY(@gate_json, '$.required_items')) AS j
-            WHERE j.[type] = 1 AND LTRIM(j.[value]) <> N''
-            GROUP BY CAST(LEFT(j.[value], 120) AS nvarchar(120))
-        ) AS r
+        FROM app.fn_gate_rule_items(@org_id, 'qual') AS r
         ORDER BY r.position;
 
         SET @payload = CONCAT(N'{"pursuit_id":', @pursuit_id, N'}');
