@@ -20,6 +20,8 @@ Fixtures:
   ``execute``, ``run_proc``, ``read_view``, ``set_context``, ``expect_error``.
 * ``fresh_database`` (per test): a factory of new, empty databases (URLs), dropped after the test; for
   tests of the migrations themselves.
+* ``tenant_db`` (per test): a factory of sessions bound to one tenant, ``tenant_db(workspace_id=…)`` or
+  ``tenant_db(org_id=…)``: the key is set read-only in SESSION_CONTEXT first (:func:`tenant_session`).
 * ``wsdb_root``: the project folder (the pytest rootdir, or ``WSDB_TEST_ROOT``).
 """
 
@@ -272,6 +274,35 @@ def live_session(url: ServerUrl) -> Iterator[LiveSession]:
         connection.close()
 
 
+@contextlib.contextmanager
+def tenant_session(url: ServerUrl, key: str, value: Any) -> Iterator[LiveSession]:
+    """A :class:`LiveSession` bound to one tenant: ``key`` (``workspace_id`` or ``org_id``) is set in
+    SESSION_CONTEXT read-only before anything else runs, so the session cannot switch tenant."""
+    if key not in ("workspace_id", "org_id"):
+        raise ValueError(f"not a tenant key: {key!r} (workspace_id or org_id)")
+    with live_session(url) as session:
+        session.set_context(key, value, read_only=True)
+        yield session
+
+
+@pytest.fixture
+def tenant_db(wsdb_database: ServerUrl) -> Iterator:
+    """A factory of tenant-bound sessions: ``tenant_db(workspace_id=uuid)`` or ``tenant_db(org_id=7)``.
+
+    Each is its own connection and transaction, rolled back when the test ends (so two tenants' sessions
+    do not see each other's uncommitted rows; commit nothing you want isolated from other tests).
+    """
+    with contextlib.ExitStack() as stack:
+
+        def make(**tenant: Any) -> LiveSession:
+            if len(tenant) != 1:
+                raise ValueError("give exactly one tenant key: workspace_id=… or org_id=…")
+            (key, value), = tenant.items()
+            return stack.enter_context(tenant_session(wsdb_database, key, value))
+
+        yield make
+
+
 @pytest.fixture
 def db(wsdb_database: ServerUrl) -> Iterator[LiveSession]:
     """A session on the migrated test database; everything the test writes is rolled back."""
@@ -279,4 +310,4 @@ def db(wsdb_database: ServerUrl) -> Iterator[LiveSession]:
         yield session
 
 
-__all__ = ["LiveServer", "LiveSession", "live_session"]
+__all__ = ["LiveServer", "LiveSession", "live_session", "tenant_session"]

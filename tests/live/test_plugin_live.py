@@ -67,3 +67,22 @@ def test_an_error_that_ends_the_transaction_is_reported_and_a_new_one_opened(db)
     assert outcome["rolled_back"] is True
     assert isinstance(outcome["error"], SqlError)
     assert db.scalar("SELECT @@TRANCOUNT AS n;") == 1
+
+
+def test_a_tenant_session_is_bound_to_its_tenant_and_cannot_switch(tenant_db):
+    session = tenant_db(org_id=7)
+    assert session.scalar("SELECT CONVERT(int, SESSION_CONTEXT(N'org_id')) AS v;") == 7
+    with pytest.raises(SqlError, match="read_only|read-only"):
+        session.set_context("org_id", 8)
+    other = tenant_db(org_id=9)
+    assert other.scalar("SELECT CONVERT(int, SESSION_CONTEXT(N'org_id')) AS v;") == 9
+    assert session.scalar("SELECT CONVERT(int, SESSION_CONTEXT(N'org_id')) AS v;") == 7
+
+
+def test_a_tenant_session_refuses_a_key_that_is_not_a_tenant():
+    from harness.pytest_plugin import tenant_session
+    from harness.urls import parse_url
+
+    with pytest.raises(ValueError, match="not a tenant key"):
+        with tenant_session(parse_url("mssql://sa:x@localhost/db"), "colour", "blue"):
+            pass
