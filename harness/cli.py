@@ -134,12 +134,13 @@ def lint(root: Path, fix: bool, paths: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("seed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the contract here.")
-def contract(seed: Path, output: Path | None) -> None:
+@click.option("--schema", help="Schema of a seed that names none (the intake data model: intake).")
+def contract(seed: Path, output: Path | None, schema: str | None) -> None:
     """Extract the machine-readable contract of a seed document (Markdown) as JSON."""
     from .seed_markdown import extract_contract_file
 
     try:
-        data = extract_contract_file(seed)
+        data = extract_contract_file(seed, schema)
     except (OSError, ValueError) as error:
         raise UsageProblem(f"cannot read {seed}: {error}") from None
     _emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)

@@ -1,6 +1,6 @@
 """Check the model against the seed contracts in ``contracts/*.json``.
 
-A contract (see :mod:`harness.seed_markdown`) lists the seed's tables with their columns, types and
+A contract (see :mod:`harness.seed_markdown`; bullet-style seeds: :mod:`harness.seed_bullets`) lists the seed's tables with their columns, types and
 descriptions, primary and foreign keys, named indexes (keys, order, filter, uniqueness), views with
 their columns, and procedures with their parameters. The check reports every difference; columns the
 model adds to a seed table are reported too (W506) unless acknowledged with ``wsdb:allow W506``.
@@ -117,6 +117,18 @@ def check_contract(catalog: Catalog, contract: Contract, sink: FindingSink) -> N
             sink.add(contract.path, contract.line_of(name), "E500", f"seed table {name} is not defined in sql/tables/")
             continue
         _check_table(table, spec, sink)
+    for name, spec in data.get("entities", {}).items():
+        table = catalog.tables.get(name.lower())
+        if table is None:
+            sink.add(contract.path, contract.line_of(name), "E500", f"seed table {name} ({spec['description']}) is not defined in sql/tables/")
+            continue
+        for column in spec.get("columns", []):
+            if table.column(column) is None:
+                sink.add(table.location.path, table.location.line, "E501", f"table {name} has no column {column} (seed)")
+    for spec in data.get("key_indexes", []):
+        table = catalog.tables.get(spec["table"].lower())
+        if table is not None:
+            _check_key_index(table, spec, sink)
     for name, description in data.get("designed_tables", {}).items():
         if name.lower() not in catalog.tables:
             sink.add(contract.path, contract.line_of(name), "E500", f"seed table {name} ({description}) is not defined in sql/tables/")
@@ -209,6 +221,21 @@ def _check_seed_constraint(table: Table, text: str, sink: FindingSink) -> None:
             found = [c for c in table.constraints if c.kind == "FK" and (c.ref_table or "").lower() == target_name]
             if not found:
                 sink.add(path, line, "E509", f"table {name}: the seed wants a foreign key to {target_name}")
+
+
+def _check_key_index(table: Table, spec: dict, sink: FindingSink) -> None:
+    """The seed names an index by its keys only: some unfiltered index must have exactly those keys, in order."""
+    expected = [(k.lower(), order == "desc") for k, order in spec["keys"]]
+    for index in table.indexes:
+        if [(k.lower(), desc) for k, desc in index.keys] == expected and index.filter is None:
+            return
+    ascending = all(not desc for _, desc in expected)
+    for constraint in table.constraints:  # a PRIMARY KEY or UNIQUE constraint is an index too (ascending keys)
+        if constraint.kind in ("PK", "UQ") and ascending and [c.lower() for c in constraint.columns] == [k for k, _ in expected]:
+            return
+    show = ", ".join(f"{k}{' DESC' if d else ''}" for k, d in expected)
+    purpose = f" ({spec['purpose']})" if spec.get("purpose") else ""
+    sink.add(table.location.path, table.location.line, "E503", f"seed index{purpose} on {table.full_name} ({show}) is missing: no unfiltered index has exactly these keys in this order")
 
 
 def _check_index(table: Table, spec: dict, sink: FindingSink) -> None:

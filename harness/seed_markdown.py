@@ -244,6 +244,14 @@ def extract_contract(markdown: str, *, source: str) -> dict:
     }
 
 
-def extract_contract_file(path: Path) -> dict:
-    """Read a seed file and return its contract (see :func:`extract_contract`)."""
-    return extract_contract(path.read_text(encoding="utf-8"), source=path.name)
+def extract_contract_file(path: Path, schema: str | None = None) -> dict:
+    """Read a seed file and return its contract: :func:`extract_contract` for the Workstream format,
+    :func:`harness.seed_bullets.extract_bullet_contract` (which needs ``schema``) for a bullet-style seed."""
+    from .seed_bullets import extract_bullet_contract, is_bullet_seed
+
+    text = path.read_text(encoding="utf-8")
+    if is_bullet_seed(text):
+        if not schema:
+            raise ValueError("this seed names no schema; give one with --schema")
+        return extract_bullet_contract(text, source=path.name, schema=schema, name=schema)
+    return extract_contract(text, source=path.name)

@@ -93,3 +93,16 @@ def test_the_seed_primary_key_and_foreign_keys_are_required(real_tree):
     real_tree.edit("sql/tables/app.candidate_signal.sql", "REFERENCES app.candidate (org_id, candidate_id),", "REFERENCES app.candidate (org_id, candidate_id)")
     assert messages(real_tree, "E508") == ["table app.candidate_signal: primary key should be (candidate_id, signal_id), is (signal_id, candidate_id)"]
     assert messages(real_tree, "E509") == ["table app.candidate_signal: the seed wants a foreign key to app.signal"]
+
+
+def test_an_intake_index_the_seed_names_by_its_keys_must_have_exactly_those_keys_in_order(real_tree):
+    real_tree.edit("sql/tables/intake.jobs.sql", "(status, run_after, created_at)", "(status, created_at, run_after)")
+    assert messages(real_tree, "E503") == [
+        "seed index (Job claiming) on intake.jobs (status, run_after, created_at) is missing: "
+        "no unfiltered index has exactly these keys in this order"
+    ]
+
+
+def test_an_intake_seed_column_must_exist(real_tree):
+    real_tree.edit("sql/tables/intake.threads.sql", "    primary_contact_email ", "    contact_email ")
+    assert "table intake.threads has no column primary_contact_email (seed)" in messages(real_tree, "E501")

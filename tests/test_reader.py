@@ -17,7 +17,7 @@ def catalog():
 
 
 def test_the_real_tree_reads_into_schemas_tables_views_and_routines(catalog):
-    assert set(catalog.schemas) == {"app", "core"}
+    assert set(catalog.schemas) == {"app", "core", "intake"}
     assert "app.signal" in catalog.tables and "core.org" in catalog.tables
     on_disk = {kind: {p.stem.lower() for p in (REPO / "sql" / kind).glob("*.sql")} for kind in ("views", "procedures", "functions")}
     assert set(catalog.views) == on_disk["views"]

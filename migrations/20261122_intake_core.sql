@@ -1,0 +1,1109 @@
+/*
+Migration    20261122_intake_core
+Description  Intake core: the intake schema with workspaces, threads, messages, extraction runs, field values, review items, jobs, audit events, the CRM write log and policies.
+Template     migrations/templates/20261122_intake_core.sql.j2  sha256 6117e57896bb92d216ca2bc3e7f38affb6b61e50662c67aaf912e6efcb509009
+Sources      sql/security/intake.sql  sha256 217f47932559516d39406222e3c473faabaf150aed3ecc89732a1998ee1e8dfd
+             sql/tables/intake.audit_events.sql  sha256 49abc2bdeb270c110804722455145450a05ad97fafbf737ef21c2c9990720753
+             sql/tables/intake.crm_write_log.sql  sha256 b42d523b15c5fac72ed7df0b5d66824bd8a45aa4e4c640109ac129732ea3c1c7
+             sql/tables/intake.extraction_runs.sql  sha256 75ba675c83808af43ef4569e85272078dc934badef1e0bccd03ce8714cdfae32
+             sql/tables/intake.field_values.sql  sha256 ba19b869f0bbaf889c63dbd3acd5c8a312be00a7f6e8ff70d62c7f23f62c2468
+             sql/tables/intake.jobs.sql  sha256 1489c525d44cfee9ad9479131e679cae5a4f238aaf7867df30a3e810acdf38e6
+             sql/tables/intake.messages.sql  sha256 eca663b09a01bd0be01a1e98891aef00a2b1d9869772ea53be1da42c6f1b0d0a
+             sql/tables/intake.policies.sql  sha256 c287ed04b463561b2323b72147939cf9b58a8084de930218b41697bd15d0ab3b
+             sql/tables/intake.review_items.sql  sha256 e5c18d7f3d6ae03884966f3f08ab522917c2d08e1e183256e2706544f299daa4
+             sql/tables/intake.threads.sql  sha256 f332a72bd489e789fe635d89d60d571bb29113d033e61d207a12d9d9707dca59
+             sql/tables/intake.workspaces.sql  sha256 357d02c7aef04599bbdde9f11435ea35f0a8137a86f78d52e77ea31b8b7fd99d
+Builder      workstream-db 0.1.0
+Checksum     3ec0ef65817e8fd85f6e0aa6995201edc7a1dffb8d7e8e7a31bdb55e130c1824
+             sha256 of this file with the checksum replaced by 64 zeros; the history table
+             dbo.wsdb_migration_history and migrations/migrations.sum record it.
+Transaction  every step runs in one transaction: all of it applies, or none of it.
+Run it       wsdb apply, or sqlcmd -b -I -i 20261122_intake_core.sql, or SSMS (no SQLCMD mode needed).
+             Already applied with this checksum: it is skipped. Applied with another: error 50101.
+             Any error: the rest of the script is compiled but not run (SET NOEXEC) and the
+             transaction is rolled back; the last batch then raises 50102.
+*/
+-- wsdb:guard prologue: session options, history table, lock, applied-already check
+SET NOCOUNT ON;
+SET XACT_ABORT ON;
+SET ANSI_NULLS ON;
+SET ANSI_PADDING ON;
+SET ANSI_WARNINGS ON;
+SET ARITHABORT ON;
+SET CONCAT_NULL_YIELDS_NULL ON;
+SET QUOTED_IDENTIFIER ON;
+SET NUMERIC_ROUNDABORT OFF;
+IF @@TRANCOUNT > 0
+    THROW 50100, N'20261122_intake_core: run this script outside any transaction; it opens and commits its own.', 1;
+DECLARE @started datetime2(7) = SYSUTCDATETIME();
+EXEC sys.sp_set_session_context @key = N'wsdb.started', @value = @started;
+BEGIN TRANSACTION;
+DECLARE @lock int;
+EXEC @lock = sys.sp_getapplock @Resource = N'wsdb.migrations', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000;
+IF @lock < 0
+    THROW 50103, N'20261122_intake_core: another migration held the lock wsdb.migrations for 10 minutes; nothing was changed.', 1;
+IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
+    BEGIN
+        -- Created by the first script that runs; one row per applied migration.
+        CREATE TABLE dbo.wsdb_migration_history (
+            migration_name nvarchar(128) NOT NULL,
+            checksum char(64) NOT NULL,
+            applied_at datetime2(7) NOT NULL CONSTRAINT DF_dbo_wsdb_migration_history_applied_at DEFAULT (SYSUTCDATETIME()),
+            applied_by nvarchar(128) NOT NULL CONSTRAINT DF_dbo_wsdb_migration_history_applied_by DEFAULT (ORIGINAL_LOGIN()),
+            duration_ms int NOT NULL,
+            builder varchar(64) NOT NULL,
+            CONSTRAINT PK_dbo_wsdb_migration_history PRIMARY KEY CLUSTERED (migration_name)
+        );
+    END;
+DECLARE @applied char(64) = (
+    SELECT h.checksum
+    FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
+    WHERE h.migration_name = N'20261122_intake_core'
+);
+IF @applied = '3ec0ef65817e8fd85f6e0aa6995201edc7a1dffb8d7e8e7a31bdb55e130c1824'
+    BEGIN
+        COMMIT TRANSACTION;
+        PRINT N'20261122_intake_core: already applied with this checksum; skipped.';
+        SET NOEXEC ON;
+    END;
+IF @applied IS NOT NULL AND @applied <> '3ec0ef65817e8fd85f6e0aa6995201edc7a1dffb8d7e8e7a31bdb55e130c1824'
+    BEGIN
+        DECLARE @message nvarchar(2048) = CONCAT(
+            N'20261122_intake_core: applied before with checksum ', @applied,
+            N'; this file has 3ec0ef65817e8fd85f6e0aa6995201edc7a1dffb8d7e8e7a31bdb55e130c1824. Released scripts must not change; nothing was done.'
+        );
+        THROW 50101, @message, 1;
+    END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 1 schema schema intake
+CREATE SCHEMA intake AUTHORIZATION dbo;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 1 describe schema intake
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', NULL, NULL, NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Intake and deal-support module: email threads and messages, extraction, review queue, jobs, audit, CRM writes, policies, deals.', @level0type = N'SCHEMA', @level0name = N'intake';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Intake and deal-support module: email threads and messages, extraction, review queue, jobs, audit, CRM writes, policies, deals.', @level0type = N'SCHEMA', @level0name = N'intake';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 2 table intake.workspaces
+-- Workspaces: the tenants of the intake module; every intake row belongs to exactly one workspace.
+CREATE TABLE intake.workspaces (
+    -- Primary key (sequential GUID, so new workspaces append to the clustered index)
+    workspace_id uniqueidentifier NOT NULL CONSTRAINT DF_intake_workspaces_workspace_id DEFAULT (NEWSEQUENTIALID()),
+    name nvarchar(200) NOT NULL, -- Workspace display name
+    org_id int NULL, -- Workstream organisation this workspace belongs to (NULL = not attached to an org)
+    is_active bit NOT NULL CONSTRAINT DF_intake_workspaces_is_active DEFAULT (1), -- Active flag
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_workspaces_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    updated_at datetime2 NOT NULL CONSTRAINT DF_intake_workspaces_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
+    CONSTRAINT PK_intake_workspaces PRIMARY KEY CLUSTERED (workspace_id),
+    CONSTRAINT FK_intake_workspaces_org_id_core_org FOREIGN KEY (org_id) REFERENCES core.org (org_id),
+    CONSTRAINT CK_intake_workspaces_name CHECK (name <> '')
+);
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 2 describe intake.workspaces
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'workspaces', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspaces: the tenants of the intake module; every intake row belongs to exactly one workspace.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspaces: the tenants of the intake module; every intake row belongs to exactly one workspace.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'workspaces', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key (sequential GUID, so new workspaces append to the clustered index)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key (sequential GUID, so new workspaces append to the clustered index)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'workspaces', N'COLUMN', N'name'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace display name', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'name';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace display name', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'name';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'workspaces', N'COLUMN', N'org_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workstream organisation this workspace belongs to (NULL = not attached to an org)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'org_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workstream organisation this workspace belongs to (NULL = not attached to an org)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'org_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'workspaces', N'COLUMN', N'is_active'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Active flag', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'is_active';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Active flag', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'is_active';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'workspaces', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'workspaces', N'COLUMN', N'updated_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'updated_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'workspaces', @level2type = N'COLUMN', @level2name = N'updated_at';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 3 table intake.threads
+-- Threads: workspace-scoped conversation containers that group the email messages of one conversation.
+CREATE TABLE intake.threads (
+    thread_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    subject nvarchar(2000) NULL, -- Conversation subject, from the first message (NULL = none)
+    primary_contact_email varchar(320) NULL, -- Email address of the external contact the conversation is with
+    -- Status: 'open', 'closed', 'ignored', 'archived'
+    status varchar(16) NOT NULL CONSTRAINT DF_intake_threads_status DEFAULT ('open'),
+    last_message_at datetime2 NULL, -- Time of the newest message (NULL = no message yet)
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_threads_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    updated_at datetime2 NOT NULL CONSTRAINT DF_intake_threads_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
+    CONSTRAINT PK_intake_threads PRIMARY KEY CLUSTERED (thread_id),
+    CONSTRAINT UQ_intake_threads_workspace_id_thread_id UNIQUE NONCLUSTERED (workspace_id, thread_id),
+    CONSTRAINT FK_intake_threads_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT CK_intake_threads_status CHECK (status IN ('open', 'closed', 'ignored', 'archived'))
+);
+
+CREATE NONCLUSTERED INDEX IX_intake_threads_workspace_id_created_at -- Threads of a workspace, newest first
+    ON intake.threads (workspace_id, created_at DESC);
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 3 describe intake.threads
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Threads: workspace-scoped conversation containers that group the email messages of one conversation.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Threads: workspace-scoped conversation containers that group the email messages of one conversation.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'COLUMN', N'thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'thread_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'COLUMN', N'subject'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Conversation subject, from the first message (NULL = none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'subject';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Conversation subject, from the first message (NULL = none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'subject';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'COLUMN', N'primary_contact_email'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Email address of the external contact the conversation is with', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'primary_contact_email';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Email address of the external contact the conversation is with', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'primary_contact_email';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'COLUMN', N'status'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Status: ''open'', ''closed'', ''ignored'', ''archived''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'status';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Status: ''open'', ''closed'', ''ignored'', ''archived''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'status';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'COLUMN', N'last_message_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Time of the newest message (NULL = no message yet)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'last_message_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Time of the newest message (NULL = no message yet)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'last_message_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'COLUMN', N'updated_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'updated_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'COLUMN', @level2name = N'updated_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'threads', N'INDEX', N'IX_intake_threads_workspace_id_created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Threads of a workspace, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'INDEX', @level2name = N'IX_intake_threads_workspace_id_created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Threads of a workspace, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'threads', @level2type = N'INDEX', @level2name = N'IX_intake_threads_workspace_id_created_at';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 4 table intake.messages
+-- Messages: canonical raw email records of a thread, with their header and body metadata.
+CREATE TABLE intake.messages (
+    message_row_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    thread_id bigint NOT NULL, -- Thread the message belongs to
+    -- RFC 5322 Message-ID header as sent, angle brackets included; unique per workspace (the ingest dedupe key)
+    message_id nvarchar(800) NOT NULL,
+    in_reply_to nvarchar(2000) NULL, -- In-Reply-To header: Message-ID(s) of the message(s) this one answers
+    references_json nvarchar(max) NULL, -- References header as a JSON array of Message-IDs, oldest first
+    direction varchar(8) NOT NULL, -- Direction: 'inbound', 'outbound'
+    from_address varchar(320) NOT NULL, -- Sender email address (From header)
+    from_name nvarchar(320) NULL, -- Sender display name (From header)
+    to_json nvarchar(max) NULL, -- To recipients as a JSON array of {"address", "name"} objects
+    cc_json nvarchar(max) NULL, -- Cc recipients as a JSON array of {"address", "name"} objects
+    subject nvarchar(2000) NULL, -- Subject header (NULL = none)
+    sent_at datetime2 NULL, -- Date header in UTC (NULL = missing or unparseable)
+    received_at datetime2 NULL, -- Time the mailbox received the message, UTC (NULL = unknown)
+    headers_json nvarchar(max) NULL, -- All headers as a JSON array of {"name", "value"} objects, in order
+    text nvarchar(max) NULL, -- Plain-text body (NULL = the message has none)
+    html nvarchar(max) NULL, -- HTML body (NULL = the message has none)
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_messages_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    updated_at datetime2 NOT NULL CONSTRAINT DF_intake_messages_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
+    CONSTRAINT PK_intake_messages PRIMARY KEY CLUSTERED (message_row_id),
+    CONSTRAINT UQ_intake_messages_workspace_id_message_row_id UNIQUE NONCLUSTERED (workspace_id, message_row_id),
+    CONSTRAINT FK_intake_messages_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT FK_intake_messages_thread_id_intake_threads FOREIGN KEY (workspace_id, thread_id)
+    REFERENCES intake.threads (workspace_id, thread_id),
+    CONSTRAINT CK_intake_messages_message_id CHECK (message_id <> ''),
+    CONSTRAINT CK_intake_messages_references_json CHECK (ISJSON(references_json) = 1),
+    CONSTRAINT CK_intake_messages_direction CHECK (direction IN ('inbound', 'outbound')),
+    CONSTRAINT CK_intake_messages_to_json CHECK (ISJSON(to_json) = 1),
+    CONSTRAINT CK_intake_messages_cc_json CHECK (ISJSON(cc_json) = 1),
+    CONSTRAINT CK_intake_messages_headers_json CHECK (ISJSON(headers_json) = 1)
+);
+
+CREATE UNIQUE NONCLUSTERED INDEX UX_intake_messages_workspace_id_message_id -- One row per Message-ID in a workspace
+    ON intake.messages (workspace_id, message_id);
+
+CREATE NONCLUSTERED INDEX IX_intake_messages_message_id ON intake.messages (message_id); -- Threading: find a message by its Message-ID
+
+CREATE NONCLUSTERED INDEX IX_intake_messages_thread_id_created_at -- Messages of a thread, newest first
+    ON intake.messages (thread_id, created_at DESC);
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 4 describe intake.messages
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Messages: canonical raw email records of a thread, with their header and body metadata.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Messages: canonical raw email records of a thread, with their header and body metadata.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'message_row_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'message_row_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'message_row_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Thread the message belongs to', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Thread the message belongs to', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'thread_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'message_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'RFC 5322 Message-ID header as sent, angle brackets included; unique per workspace (the ingest dedupe key)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'message_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'RFC 5322 Message-ID header as sent, angle brackets included; unique per workspace (the ingest dedupe key)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'message_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'in_reply_to'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'In-Reply-To header: Message-ID(s) of the message(s) this one answers', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'in_reply_to';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'In-Reply-To header: Message-ID(s) of the message(s) this one answers', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'in_reply_to';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'references_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'References header as a JSON array of Message-IDs, oldest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'references_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'References header as a JSON array of Message-IDs, oldest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'references_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'direction'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Direction: ''inbound'', ''outbound''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'direction';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Direction: ''inbound'', ''outbound''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'direction';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'from_address'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Sender email address (From header)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'from_address';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Sender email address (From header)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'from_address';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'from_name'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Sender display name (From header)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'from_name';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Sender display name (From header)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'from_name';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'to_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'To recipients as a JSON array of {"address", "name"} objects', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'to_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'To recipients as a JSON array of {"address", "name"} objects', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'to_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'cc_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Cc recipients as a JSON array of {"address", "name"} objects', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'cc_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Cc recipients as a JSON array of {"address", "name"} objects', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'cc_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'subject'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Subject header (NULL = none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'subject';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Subject header (NULL = none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'subject';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'sent_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Date header in UTC (NULL = missing or unparseable)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'sent_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Date header in UTC (NULL = missing or unparseable)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'sent_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'received_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Time the mailbox received the message, UTC (NULL = unknown)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'received_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Time the mailbox received the message, UTC (NULL = unknown)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'received_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'headers_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'All headers as a JSON array of {"name", "value"} objects, in order', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'headers_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'All headers as a JSON array of {"name", "value"} objects, in order', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'headers_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'text'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Plain-text body (NULL = the message has none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'text';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Plain-text body (NULL = the message has none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'text';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'html'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'HTML body (NULL = the message has none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'html';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'HTML body (NULL = the message has none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'html';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'COLUMN', N'updated_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'updated_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'COLUMN', @level2name = N'updated_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'INDEX', N'UX_intake_messages_workspace_id_message_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'One row per Message-ID in a workspace', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'INDEX', @level2name = N'UX_intake_messages_workspace_id_message_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'One row per Message-ID in a workspace', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'INDEX', @level2name = N'UX_intake_messages_workspace_id_message_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'INDEX', N'IX_intake_messages_message_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Threading: find a message by its Message-ID', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'INDEX', @level2name = N'IX_intake_messages_message_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Threading: find a message by its Message-ID', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'INDEX', @level2name = N'IX_intake_messages_message_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'messages', N'INDEX', N'IX_intake_messages_thread_id_created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Messages of a thread, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'INDEX', @level2name = N'IX_intake_messages_thread_id_created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Messages of a thread, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'messages', @level2type = N'INDEX', @level2name = N'IX_intake_messages_thread_id_created_at';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 5 table intake.extraction_runs
+-- Extraction runs: one execution of a structured-extraction schema by a model over a thread or one of its messages.
+CREATE TABLE intake.extraction_runs (
+    extraction_run_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    thread_id bigint NOT NULL, -- Thread the run extracted from
+    message_row_id bigint NULL, -- Message the run extracted from (NULL = the whole thread)
+    schema_id varchar(64) NOT NULL, -- Extraction schema identifier
+    schema_version varchar(32) NOT NULL, -- Version of the extraction schema
+    model varchar(100) NOT NULL, -- Model that performed the extraction (provider model name and version)
+    -- Status: 'queued', 'running', 'succeeded', 'failed', 'cancelled'
+    status varchar(16) NOT NULL CONSTRAINT DF_intake_extraction_runs_status DEFAULT ('queued'),
+    started_at datetime2 NULL, -- Time the run started (NULL = still queued)
+    finished_at datetime2 NULL, -- Time the run ended (NULL = not finished)
+    error nvarchar(4000) NULL, -- Error of a failed run
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_extraction_runs_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    updated_at datetime2 NOT NULL CONSTRAINT DF_intake_extraction_runs_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
+    CONSTRAINT PK_intake_extraction_runs PRIMARY KEY CLUSTERED (extraction_run_id),
+    CONSTRAINT UQ_intake_extraction_runs_workspace_id_extraction_run_id UNIQUE NONCLUSTERED (workspace_id, extraction_run_id),
+    CONSTRAINT FK_intake_extraction_runs_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT FK_intake_extraction_runs_thread_id_intake_threads FOREIGN KEY (workspace_id, thread_id)
+    REFERENCES intake.threads (workspace_id, thread_id),
+    CONSTRAINT FK_intake_extraction_runs_message_row_id_intake_messages FOREIGN KEY (workspace_id, message_row_id)
+    REFERENCES intake.messages (workspace_id, message_row_id),
+    CONSTRAINT CK_intake_extraction_runs_status CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+    CONSTRAINT CK_intake_extraction_runs_started_at CHECK (status IN ('queued', 'cancelled') OR started_at IS NOT NULL),
+    CONSTRAINT CK_intake_extraction_runs_finished_at CHECK (status IN ('queued', 'running') OR finished_at IS NOT NULL),
+    CONSTRAINT CK_intake_extraction_runs_finished_after_start CHECK (finished_at >= started_at),
+    CONSTRAINT CK_intake_extraction_runs_error CHECK (status <> 'failed' OR error IS NOT NULL)
+);
+
+CREATE NONCLUSTERED INDEX IX_intake_extraction_runs_thread_id_created_at -- Runs of a thread, newest first
+    ON intake.extraction_runs (thread_id, created_at DESC);
+
+CREATE NONCLUSTERED INDEX IX_intake_extraction_runs_message_row_id -- Runs over a message
+    ON intake.extraction_runs (message_row_id)
+    WHERE message_row_id IS NOT NULL;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 5 describe intake.extraction_runs
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Extraction runs: one execution of a structured-extraction schema by a model over a thread or one of its messages.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Extraction runs: one execution of a structured-extraction schema by a model over a thread or one of its messages.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'extraction_run_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'extraction_run_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'extraction_run_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Thread the run extracted from', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Thread the run extracted from', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'thread_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'message_row_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Message the run extracted from (NULL = the whole thread)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'message_row_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Message the run extracted from (NULL = the whole thread)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'message_row_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'schema_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Extraction schema identifier', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'schema_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Extraction schema identifier', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'schema_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'schema_version'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Version of the extraction schema', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'schema_version';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Version of the extraction schema', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'schema_version';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'model'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Model that performed the extraction (provider model name and version)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'model';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Model that performed the extraction (provider model name and version)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'model';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'status'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Status: ''queued'', ''running'', ''succeeded'', ''failed'', ''cancelled''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'status';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Status: ''queued'', ''running'', ''succeeded'', ''failed'', ''cancelled''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'status';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'started_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Time the run started (NULL = still queued)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'started_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Time the run started (NULL = still queued)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'started_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'finished_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Time the run ended (NULL = not finished)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'finished_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Time the run ended (NULL = not finished)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'finished_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'error'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Error of a failed run', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'error';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Error of a failed run', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'error';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'COLUMN', N'updated_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'updated_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'COLUMN', @level2name = N'updated_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'INDEX', N'IX_intake_extraction_runs_thread_id_created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Runs of a thread, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'INDEX', @level2name = N'IX_intake_extraction_runs_thread_id_created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Runs of a thread, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'INDEX', @level2name = N'IX_intake_extraction_runs_thread_id_created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'extraction_runs', N'INDEX', N'IX_intake_extraction_runs_message_row_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Runs over a message', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'INDEX', @level2name = N'IX_intake_extraction_runs_message_row_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Runs over a message', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'extraction_runs', @level2type = N'INDEX', @level2name = N'IX_intake_extraction_runs_message_row_id';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 6 table intake.field_values
+-- Field values: the structured outputs of an extraction run, one value per schema field.
+CREATE TABLE intake.field_values (
+    field_value_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    extraction_run_id bigint NOT NULL, -- Extraction run that produced the value
+    field_key varchar(64) NOT NULL, -- Schema field the value answers
+    field_value_json nvarchar(max) NOT NULL, -- Extracted value as a JSON object (e.g. {"value": ...})
+    confidence decimal(4, 3) NOT NULL, -- Model confidence in the value (0-1)
+    evidence_json nvarchar(max) NULL, -- Evidence as a JSON array of {"message_row_id", "quote"} objects (NULL = none given)
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_field_values_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    CONSTRAINT PK_intake_field_values PRIMARY KEY CLUSTERED (field_value_id),
+    CONSTRAINT FK_intake_field_values_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT FK_intake_field_values_extraction_run_id_intake_extraction_runs FOREIGN KEY (workspace_id, extraction_run_id)
+    REFERENCES intake.extraction_runs (workspace_id, extraction_run_id),
+    CONSTRAINT CK_intake_field_values_field_key CHECK (field_key <> '' AND field_key NOT LIKE '%[^a-z0-9_]%'),
+    CONSTRAINT CK_intake_field_values_field_value_json CHECK (ISJSON(field_value_json) = 1),
+    CONSTRAINT CK_intake_field_values_confidence CHECK (confidence BETWEEN 0 AND 1),
+    CONSTRAINT CK_intake_field_values_evidence_json CHECK (ISJSON(evidence_json) = 1)
+);
+
+CREATE UNIQUE NONCLUSTERED INDEX UX_intake_field_values_workspace_id_extraction_run_id_field_key -- One value per field of a run
+    ON intake.field_values (workspace_id, extraction_run_id, field_key);
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 6 describe intake.field_values
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Field values: the structured outputs of an extraction run, one value per schema field.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Field values: the structured outputs of an extraction run, one value per schema field.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'COLUMN', N'field_value_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'field_value_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'field_value_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'COLUMN', N'extraction_run_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Extraction run that produced the value', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'extraction_run_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Extraction run that produced the value', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'extraction_run_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'COLUMN', N'field_key'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Schema field the value answers', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'field_key';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Schema field the value answers', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'field_key';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'COLUMN', N'field_value_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Extracted value as a JSON object (e.g. {"value": ...})', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'field_value_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Extracted value as a JSON object (e.g. {"value": ...})', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'field_value_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'COLUMN', N'confidence'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Model confidence in the value (0-1)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'confidence';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Model confidence in the value (0-1)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'confidence';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'COLUMN', N'evidence_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Evidence as a JSON array of {"message_row_id", "quote"} objects (NULL = none given)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'evidence_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Evidence as a JSON array of {"message_row_id", "quote"} objects (NULL = none given)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'evidence_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'field_values', N'INDEX', N'UX_intake_field_values_workspace_id_extraction_run_id_field_key'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'One value per field of a run', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'INDEX', @level2name = N'UX_intake_field_values_workspace_id_extraction_run_id_field_key';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'One value per field of a run', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'field_values', @level2type = N'INDEX', @level2name = N'UX_intake_field_values_workspace_id_extraction_run_id_field_key';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 7 table intake.review_items
+-- Review items: the governance review queue, where a person approves, rejects or dismisses what automation could not decide.
+CREATE TABLE intake.review_items (
+    review_item_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    thread_id bigint NULL, -- Thread the item is about (NULL = not about one thread)
+    reason nvarchar(500) NOT NULL, -- Why the item needs review (e.g. a low-confidence field or a CRM write awaiting approval)
+    -- Status: 'pending', 'approved', 'rejected', 'dismissed'
+    status varchar(16) NOT NULL CONSTRAINT DF_intake_review_items_status DEFAULT ('pending'),
+    payload_json nvarchar(max) NULL, -- What is under review and the reviewer's decision details, as a JSON object
+    resolved_at datetime2 NULL, -- Time the item left 'pending'
+    resolved_by varchar(320) NULL, -- Reviewer who resolved the item (email or principal name; NULL = resolved by the system)
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_review_items_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    updated_at datetime2 NOT NULL CONSTRAINT DF_intake_review_items_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
+    CONSTRAINT PK_intake_review_items PRIMARY KEY CLUSTERED (review_item_id),
+    CONSTRAINT FK_intake_review_items_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT FK_intake_review_items_thread_id_intake_threads FOREIGN KEY (workspace_id, thread_id)
+    REFERENCES intake.threads (workspace_id, thread_id),
+    CONSTRAINT CK_intake_review_items_reason CHECK (reason <> ''),
+    CONSTRAINT CK_intake_review_items_status CHECK (status IN ('pending', 'approved', 'rejected', 'dismissed')),
+    CONSTRAINT CK_intake_review_items_payload_json CHECK (ISJSON(payload_json) = 1),
+    -- A pending item has no resolution; a resolved one has its time.
+    CONSTRAINT CK_intake_review_items_resolved CHECK (
+        (status = 'pending' AND resolved_at IS NULL AND resolved_by IS NULL) OR (status <> 'pending' AND resolved_at IS NOT NULL)
+    )
+);
+
+CREATE NONCLUSTERED INDEX IX_intake_review_items_workspace_id_status_created_at -- Review queue of a workspace by status, newest first
+    ON intake.review_items (workspace_id, status, created_at DESC);
+
+CREATE NONCLUSTERED INDEX IX_intake_review_items_thread_id -- Review items of a thread
+    ON intake.review_items (thread_id)
+    WHERE thread_id IS NOT NULL;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 7 describe intake.review_items
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Review items: the governance review queue, where a person approves, rejects or dismisses what automation could not decide.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Review items: the governance review queue, where a person approves, rejects or dismisses what automation could not decide.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'review_item_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'review_item_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'review_item_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Thread the item is about (NULL = not about one thread)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Thread the item is about (NULL = not about one thread)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'thread_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'reason'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Why the item needs review (e.g. a low-confidence field or a CRM write awaiting approval)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'reason';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Why the item needs review (e.g. a low-confidence field or a CRM write awaiting approval)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'reason';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'status'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Status: ''pending'', ''approved'', ''rejected'', ''dismissed''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'status';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Status: ''pending'', ''approved'', ''rejected'', ''dismissed''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'status';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'payload_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'What is under review and the reviewer''s decision details, as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'payload_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'What is under review and the reviewer''s decision details, as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'payload_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'resolved_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Time the item left ''pending''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'resolved_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Time the item left ''pending''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'resolved_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'resolved_by'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Reviewer who resolved the item (email or principal name; NULL = resolved by the system)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'resolved_by';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Reviewer who resolved the item (email or principal name; NULL = resolved by the system)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'resolved_by';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'COLUMN', N'updated_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'updated_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'COLUMN', @level2name = N'updated_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'INDEX', N'IX_intake_review_items_workspace_id_status_created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Review queue of a workspace by status, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'INDEX', @level2name = N'IX_intake_review_items_workspace_id_status_created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Review queue of a workspace by status, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'INDEX', @level2name = N'IX_intake_review_items_workspace_id_status_created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'review_items', N'INDEX', N'IX_intake_review_items_thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Review items of a thread', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'INDEX', @level2name = N'IX_intake_review_items_thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Review items of a thread', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'review_items', @level2type = N'INDEX', @level2name = N'IX_intake_review_items_thread_id';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 8 table intake.jobs
+-- Jobs: the worker queue; a worker claims due rows with UPDATE ... WITH (ROWLOCK, UPDLOCK, READPAST) and holds them under a lease.
+--
+-- Lifecycle: 'queued' -> 'running' (locked) -> 'succeeded', or 'failed' (waits until run_after, then
+-- claimable again) until attempts reach max_attempts -> 'dead'; 'cancelled' by an operator. A running
+-- job whose locked_until has passed belongs to a crashed worker and may be claimed again.
+CREATE TABLE intake.jobs (
+    job_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    job_type varchar(64) NOT NULL, -- Kind of work (e.g. 'ingest_message', 'extract_thread', 'crm_sync')
+    thread_id bigint NULL, -- Thread the job works on (NULL = not about one thread)
+    payload_json nvarchar(max) NULL, -- Job arguments as a JSON object
+    -- Status: 'queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'
+    status varchar(16) NOT NULL CONSTRAINT DF_intake_jobs_status DEFAULT ('queued'),
+    run_after datetime2 NOT NULL CONSTRAINT DF_intake_jobs_run_after DEFAULT (SYSUTCDATETIME()), -- Earliest time a worker may claim the job
+    attempts int NOT NULL CONSTRAINT DF_intake_jobs_attempts DEFAULT (0), -- Attempts started so far
+    max_attempts int NOT NULL CONSTRAINT DF_intake_jobs_max_attempts DEFAULT (5), -- Attempts allowed before the job is dead
+    locked_at datetime2 NULL, -- Time the current claim was taken
+    locked_by varchar(64) NULL, -- Worker holding the current claim
+    locked_until datetime2 NULL, -- End of the current claim's lease; after it the job may be claimed again
+    last_error nvarchar(2000) NULL, -- Error reported by the last failed attempt
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_jobs_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    updated_at datetime2 NOT NULL CONSTRAINT DF_intake_jobs_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
+    finished_at datetime2 NULL, -- Time the job reached 'succeeded', 'dead' or 'cancelled'
+    CONSTRAINT PK_intake_jobs PRIMARY KEY CLUSTERED (job_id),
+    CONSTRAINT UQ_intake_jobs_workspace_id_job_id UNIQUE NONCLUSTERED (workspace_id, job_id),
+    CONSTRAINT FK_intake_jobs_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT FK_intake_jobs_thread_id_intake_threads FOREIGN KEY (workspace_id, thread_id)
+    REFERENCES intake.threads (workspace_id, thread_id),
+    CONSTRAINT CK_intake_jobs_job_type CHECK (job_type <> '' AND job_type NOT LIKE '%[^a-z0-9_.]%'),
+    CONSTRAINT CK_intake_jobs_payload_json CHECK (ISJSON(payload_json) = 1),
+    CONSTRAINT CK_intake_jobs_status CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled')),
+    CONSTRAINT CK_intake_jobs_attempts CHECK (attempts >= 0 AND attempts <= max_attempts),
+    CONSTRAINT CK_intake_jobs_max_attempts CHECK (max_attempts >= 1),
+    CONSTRAINT CK_intake_jobs_lock CHECK (
+        (locked_at IS NULL AND locked_by IS NULL AND locked_until IS NULL)
+        OR (locked_at IS NOT NULL AND locked_by IS NOT NULL AND locked_until > locked_at)
+    ),
+    CONSTRAINT CK_intake_jobs_running CHECK (status <> 'running' OR locked_at IS NOT NULL),
+    CONSTRAINT CK_intake_jobs_finished_at CHECK (
+        (status IN ('succeeded', 'dead', 'cancelled') AND finished_at IS NOT NULL)
+        OR (status IN ('queued', 'running', 'failed') AND finished_at IS NULL)
+    )
+);
+
+CREATE NONCLUSTERED INDEX IX_intake_jobs_status_run_after_created_at -- Job claiming: due jobs of a status, oldest first
+    ON intake.jobs (status, run_after, created_at);
+
+CREATE NONCLUSTERED INDEX IX_intake_jobs_thread_id -- Jobs of a thread
+    ON intake.jobs (thread_id)
+    WHERE thread_id IS NOT NULL;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 8 describe intake.jobs
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Jobs: the worker queue; a worker claims due rows with UPDATE ... WITH (ROWLOCK, UPDLOCK, READPAST) and holds them under a lease.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Jobs: the worker queue; a worker claims due rows with UPDATE ... WITH (ROWLOCK, UPDLOCK, READPAST) and holds them under a lease.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'job_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'job_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'job_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'job_type'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Kind of work (e.g. ''ingest_message'', ''extract_thread'', ''crm_sync'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'job_type';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Kind of work (e.g. ''ingest_message'', ''extract_thread'', ''crm_sync'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'job_type';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Thread the job works on (NULL = not about one thread)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Thread the job works on (NULL = not about one thread)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'thread_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'payload_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Job arguments as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'payload_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Job arguments as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'payload_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'status'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Status: ''queued'', ''running'', ''succeeded'', ''failed'', ''dead'', ''cancelled''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'status';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Status: ''queued'', ''running'', ''succeeded'', ''failed'', ''dead'', ''cancelled''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'status';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'run_after'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Earliest time a worker may claim the job', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'run_after';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Earliest time a worker may claim the job', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'run_after';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'attempts'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Attempts started so far', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'attempts';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Attempts started so far', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'attempts';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'max_attempts'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Attempts allowed before the job is dead', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'max_attempts';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Attempts allowed before the job is dead', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'max_attempts';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'locked_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Time the current claim was taken', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'locked_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Time the current claim was taken', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'locked_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'locked_by'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Worker holding the current claim', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'locked_by';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Worker holding the current claim', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'locked_by';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'locked_until'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'End of the current claim''s lease; after it the job may be claimed again', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'locked_until';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'End of the current claim''s lease; after it the job may be claimed again', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'locked_until';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'last_error'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Error reported by the last failed attempt', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'last_error';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Error reported by the last failed attempt', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'last_error';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'updated_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'updated_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'updated_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'COLUMN', N'finished_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Time the job reached ''succeeded'', ''dead'' or ''cancelled''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'finished_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Time the job reached ''succeeded'', ''dead'' or ''cancelled''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'COLUMN', @level2name = N'finished_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'INDEX', N'IX_intake_jobs_status_run_after_created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Job claiming: due jobs of a status, oldest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'INDEX', @level2name = N'IX_intake_jobs_status_run_after_created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Job claiming: due jobs of a status, oldest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'INDEX', @level2name = N'IX_intake_jobs_status_run_after_created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'jobs', N'INDEX', N'IX_intake_jobs_thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Jobs of a thread', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'INDEX', @level2name = N'IX_intake_jobs_thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Jobs of a thread', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'jobs', @level2type = N'INDEX', @level2name = N'IX_intake_jobs_thread_id';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 9 table intake.audit_events
+-- Audit events: the immutable operational audit log; rows are appended, never updated or deleted.
+CREATE TABLE intake.audit_events (
+    audit_event_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    thread_id bigint NULL, -- Thread the event concerns (NULL = none)
+    job_id bigint NULL, -- Job that recorded the event (NULL = not recorded by a job)
+    type varchar(64) NOT NULL, -- Event type as a dotted lower-case name (e.g. 'extraction.succeeded', 'crm.write_sent')
+    data_json nvarchar(max) NULL, -- Event details as a JSON object
+    actor varchar(320) NULL, -- Who caused the event: a user's email or principal name, or a worker id (NULL = the system)
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_audit_events_created_at DEFAULT (SYSUTCDATETIME()), -- Time the event was recorded
+    CONSTRAINT PK_intake_audit_events PRIMARY KEY CLUSTERED (audit_event_id),
+    CONSTRAINT FK_intake_audit_events_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT FK_intake_audit_events_thread_id_intake_threads FOREIGN KEY (workspace_id, thread_id)
+    REFERENCES intake.threads (workspace_id, thread_id),
+    CONSTRAINT FK_intake_audit_events_job_id_intake_jobs FOREIGN KEY (workspace_id, job_id)
+    REFERENCES intake.jobs (workspace_id, job_id),
+    CONSTRAINT CK_intake_audit_events_type CHECK (type <> '' AND type NOT LIKE '%[^a-z0-9_.]%'),
+    CONSTRAINT CK_intake_audit_events_data_json CHECK (ISJSON(data_json) = 1)
+);
+
+CREATE NONCLUSTERED INDEX IX_intake_audit_events_workspace_id_created_at -- Audit log of a workspace, newest first
+    ON intake.audit_events (workspace_id, created_at DESC);
+
+CREATE NONCLUSTERED INDEX IX_intake_audit_events_thread_id_created_at -- Audit trail of a thread, newest first
+    ON intake.audit_events (thread_id, created_at DESC)
+    WHERE thread_id IS NOT NULL;
+
+CREATE NONCLUSTERED INDEX IX_intake_audit_events_job_id -- Audit trail of a job
+    ON intake.audit_events (job_id)
+    WHERE job_id IS NOT NULL;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 9 describe intake.audit_events
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Audit events: the immutable operational audit log; rows are appended, never updated or deleted.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Audit events: the immutable operational audit log; rows are appended, never updated or deleted.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'COLUMN', N'audit_event_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'audit_event_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'audit_event_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'COLUMN', N'thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Thread the event concerns (NULL = none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Thread the event concerns (NULL = none)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'thread_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'COLUMN', N'job_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Job that recorded the event (NULL = not recorded by a job)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'job_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Job that recorded the event (NULL = not recorded by a job)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'job_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'COLUMN', N'type'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Event type as a dotted lower-case name (e.g. ''extraction.succeeded'', ''crm.write_sent'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'type';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Event type as a dotted lower-case name (e.g. ''extraction.succeeded'', ''crm.write_sent'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'type';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'COLUMN', N'data_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Event details as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'data_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Event details as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'data_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'COLUMN', N'actor'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Who caused the event: a user''s email or principal name, or a worker id (NULL = the system)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'actor';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Who caused the event: a user''s email or principal name, or a worker id (NULL = the system)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'actor';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Time the event was recorded', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Time the event was recorded', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'INDEX', N'IX_intake_audit_events_workspace_id_created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Audit log of a workspace, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'INDEX', @level2name = N'IX_intake_audit_events_workspace_id_created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Audit log of a workspace, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'INDEX', @level2name = N'IX_intake_audit_events_workspace_id_created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'INDEX', N'IX_intake_audit_events_thread_id_created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Audit trail of a thread, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'INDEX', @level2name = N'IX_intake_audit_events_thread_id_created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Audit trail of a thread, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'INDEX', @level2name = N'IX_intake_audit_events_thread_id_created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'audit_events', N'INDEX', N'IX_intake_audit_events_job_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Audit trail of a job', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'INDEX', @level2name = N'IX_intake_audit_events_job_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Audit trail of a job', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'audit_events', @level2type = N'INDEX', @level2name = N'IX_intake_audit_events_job_id';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 10 table intake.crm_write_log
+-- CRM write log: the idempotent ledger of CRM writes, both dry runs and real syncs; one row per idempotency key.
+CREATE TABLE intake.crm_write_log (
+    crm_write_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    thread_id bigint NULL, -- Thread whose content the write carries (NULL = not from one thread)
+    crm varchar(32) NOT NULL, -- Target CRM, as a lower-case name (e.g. 'hubspot', 'salesforce')
+    action varchar(32) NOT NULL, -- Write performed, as a lower-case name (e.g. 'create_deal', 'update_deal', 'add_note')
+    idempotency_key varchar(200) NOT NULL, -- Caller's key for the write; a repeated key is the same write
+    payload_hash char(64) NOT NULL, -- SHA-256 of the canonical request payload, 64 lower-case hex digits
+    -- Status: 'dry_run', 'pending', 'succeeded', 'failed', 'skipped'
+    status varchar(16) NOT NULL CONSTRAINT DF_intake_crm_write_log_status DEFAULT ('pending'),
+    request_json nvarchar(max) NULL, -- Request sent (or, for a dry run, that would be sent) as a JSON object
+    response_json nvarchar(max) NULL, -- CRM response as a JSON object (NULL = none yet)
+    crm_object_id varchar(128) NULL, -- The CRM's id of the object written (NULL = none yet)
+    error nvarchar(4000) NULL, -- Error of a failed write
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_crm_write_log_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    updated_at datetime2 NOT NULL CONSTRAINT DF_intake_crm_write_log_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
+    CONSTRAINT PK_intake_crm_write_log PRIMARY KEY CLUSTERED (crm_write_id),
+    CONSTRAINT FK_intake_crm_write_log_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT FK_intake_crm_write_log_thread_id_intake_threads FOREIGN KEY (workspace_id, thread_id)
+    REFERENCES intake.threads (workspace_id, thread_id),
+    CONSTRAINT CK_intake_crm_write_log_crm CHECK (crm <> '' AND crm NOT LIKE '%[^a-z0-9_]%'),
+    CONSTRAINT CK_intake_crm_write_log_action CHECK (action <> '' AND action NOT LIKE '%[^a-z0-9_]%'),
+    CONSTRAINT CK_intake_crm_write_log_idempotency_key CHECK (idempotency_key <> ''),
+    CONSTRAINT CK_intake_crm_write_log_payload_hash CHECK (LEN(payload_hash) = 64 AND payload_hash NOT LIKE '%[^0-9a-f]%'),
+    CONSTRAINT CK_intake_crm_write_log_status CHECK (status IN ('dry_run', 'pending', 'succeeded', 'failed', 'skipped')),
+    CONSTRAINT CK_intake_crm_write_log_request_json CHECK (ISJSON(request_json) = 1),
+    CONSTRAINT CK_intake_crm_write_log_response_json CHECK (ISJSON(response_json) = 1),
+    CONSTRAINT CK_intake_crm_write_log_error CHECK (status <> 'failed' OR error IS NOT NULL)
+);
+
+CREATE UNIQUE NONCLUSTERED INDEX UX_intake_crm_write_log_workspace_id_crm_idempotency_key -- Idempotency: one row per key and CRM
+    ON intake.crm_write_log (workspace_id, crm, idempotency_key);
+
+CREATE NONCLUSTERED INDEX IX_intake_crm_write_log_thread_id_created_at -- CRM writes of a thread, newest first
+    ON intake.crm_write_log (thread_id, created_at DESC);
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 10 describe intake.crm_write_log
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'CRM write log: the idempotent ledger of CRM writes, both dry runs and real syncs; one row per idempotency key.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'CRM write log: the idempotent ledger of CRM writes, both dry runs and real syncs; one row per idempotency key.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'crm_write_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'crm_write_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'crm_write_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'thread_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Thread whose content the write carries (NULL = not from one thread)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'thread_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Thread whose content the write carries (NULL = not from one thread)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'thread_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'crm'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Target CRM, as a lower-case name (e.g. ''hubspot'', ''salesforce'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'crm';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Target CRM, as a lower-case name (e.g. ''hubspot'', ''salesforce'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'crm';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'action'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Write performed, as a lower-case name (e.g. ''create_deal'', ''update_deal'', ''add_note'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'action';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Write performed, as a lower-case name (e.g. ''create_deal'', ''update_deal'', ''add_note'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'action';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'idempotency_key'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Caller''s key for the write; a repeated key is the same write', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'idempotency_key';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Caller''s key for the write; a repeated key is the same write', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'idempotency_key';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'payload_hash'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'SHA-256 of the canonical request payload, 64 lower-case hex digits', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'payload_hash';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'SHA-256 of the canonical request payload, 64 lower-case hex digits', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'payload_hash';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'status'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Status: ''dry_run'', ''pending'', ''succeeded'', ''failed'', ''skipped''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'status';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Status: ''dry_run'', ''pending'', ''succeeded'', ''failed'', ''skipped''', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'status';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'request_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Request sent (or, for a dry run, that would be sent) as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'request_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Request sent (or, for a dry run, that would be sent) as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'request_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'response_json'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'CRM response as a JSON object (NULL = none yet)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'response_json';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'CRM response as a JSON object (NULL = none yet)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'response_json';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'crm_object_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'The CRM''s id of the object written (NULL = none yet)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'crm_object_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'The CRM''s id of the object written (NULL = none yet)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'crm_object_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'error'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Error of a failed write', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'error';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Error of a failed write', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'error';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'COLUMN', N'updated_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'updated_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'COLUMN', @level2name = N'updated_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'INDEX', N'UX_intake_crm_write_log_workspace_id_crm_idempotency_key'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Idempotency: one row per key and CRM', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'INDEX', @level2name = N'UX_intake_crm_write_log_workspace_id_crm_idempotency_key';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Idempotency: one row per key and CRM', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'INDEX', @level2name = N'UX_intake_crm_write_log_workspace_id_crm_idempotency_key';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'crm_write_log', N'INDEX', N'IX_intake_crm_write_log_thread_id_created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'CRM writes of a thread, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'INDEX', @level2name = N'IX_intake_crm_write_log_thread_id_created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'CRM writes of a thread, newest first', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'crm_write_log', @level2type = N'INDEX', @level2name = N'IX_intake_crm_write_log_thread_id_created_at';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 11 table intake.policies
+-- Policies: versioned workspace policy documents (JSON); at most one active version per policy key.
+CREATE TABLE intake.policies (
+    policy_id bigint IDENTITY (1, 1) NOT NULL, -- Primary key
+    workspace_id uniqueidentifier NOT NULL, -- Workspace (tenant)
+    policy_key varchar(64) NOT NULL, -- Policy name, as a lower-case name (e.g. 'default', 'crm_sync', 'review')
+    version int NOT NULL, -- Version number of the policy key, from 1
+    policy nvarchar(max) NOT NULL, -- Policy document as a JSON object
+    is_active bit NOT NULL CONSTRAINT DF_intake_policies_is_active DEFAULT (1), -- Active flag (the version in force)
+    created_at datetime2 NOT NULL CONSTRAINT DF_intake_policies_created_at DEFAULT (SYSUTCDATETIME()), -- Creation timestamp
+    created_by varchar(320) NULL, -- Who wrote this version (email or principal name; NULL = the system)
+    updated_at datetime2 NOT NULL CONSTRAINT DF_intake_policies_updated_at DEFAULT (SYSUTCDATETIME()), -- Last update timestamp
+    CONSTRAINT PK_intake_policies PRIMARY KEY CLUSTERED (policy_id),
+    CONSTRAINT FK_intake_policies_workspace_id_intake_workspaces FOREIGN KEY (workspace_id)
+    REFERENCES intake.workspaces (workspace_id),
+    CONSTRAINT CK_intake_policies_policy_key CHECK (policy_key <> '' AND policy_key NOT LIKE '%[^a-z0-9_]%'),
+    CONSTRAINT CK_intake_policies_version CHECK (version >= 1),
+    CONSTRAINT CK_intake_policies_policy CHECK (ISJSON(policy) = 1)
+);
+
+CREATE UNIQUE NONCLUSTERED INDEX UX_intake_policies_workspace_id_policy_key_version -- Versions of a policy key, each once
+    ON intake.policies (workspace_id, policy_key, version);
+
+CREATE UNIQUE NONCLUSTERED INDEX UX_intake_policies_active -- At most one active version per policy key
+    ON intake.policies (workspace_id, policy_key)
+    WHERE is_active = 1;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 11 describe intake.policies
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Policies: versioned workspace policy documents (JSON); at most one active version per policy key.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Policies: versioned workspace policy documents (JSON); at most one active version per policy key.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'policy_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'policy_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Primary key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'policy_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'workspace_id'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'workspace_id';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Workspace (tenant)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'workspace_id';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'policy_key'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Policy name, as a lower-case name (e.g. ''default'', ''crm_sync'', ''review'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'policy_key';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Policy name, as a lower-case name (e.g. ''default'', ''crm_sync'', ''review'')', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'policy_key';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'version'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Version number of the policy key, from 1', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'version';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Version number of the policy key, from 1', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'version';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'policy'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Policy document as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'policy';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Policy document as a JSON object', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'policy';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'is_active'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Active flag (the version in force)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'is_active';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Active flag (the version in force)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'is_active';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'created_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'created_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Creation timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'created_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'created_by'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Who wrote this version (email or principal name; NULL = the system)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'created_by';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Who wrote this version (email or principal name; NULL = the system)', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'created_by';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'COLUMN', N'updated_at'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'updated_at';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Last update timestamp', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'COLUMN', @level2name = N'updated_at';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'INDEX', N'UX_intake_policies_workspace_id_policy_key_version'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Versions of a policy key, each once', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'INDEX', @level2name = N'UX_intake_policies_workspace_id_policy_key_version';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Versions of a policy key, each once', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'INDEX', @level2name = N'UX_intake_policies_workspace_id_policy_key_version';
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'TABLE', N'policies', N'INDEX', N'UX_intake_policies_active'))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'At most one active version per policy key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'INDEX', @level2name = N'UX_intake_policies_active';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'At most one active version per policy key', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'TABLE', @level1name = N'policies', @level2type = N'INDEX', @level2name = N'UX_intake_policies_active';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:guard epilogue: record the migration and commit
+DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
+INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
+VALUES (N'20261122_intake_core', '3ec0ef65817e8fd85f6e0aa6995201edc7a1dffb8d7e8e7a31bdb55e130c1824', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+COMMIT TRANSACTION;
+PRINT N'20261122_intake_core: applied.';
+GO
+-- wsdb:guard whatever happened above, statements run again from here
+SET NOEXEC OFF;
+GO
+-- wsdb:guard final check: an error above leaves nothing behind, and says so
+IF @@TRANCOUNT > 0
+    ROLLBACK TRANSACTION;
+IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
+    THROW 50102, N'20261122_intake_core: not applied; nothing was changed (see the first error above).', 1;
+IF NOT EXISTS (
+    SELECT 1
+    FROM dbo.wsdb_migration_history AS h
+    WHERE h.migration_name = N'20261122_intake_core' AND h.checksum = '3ec0ef65817e8fd85f6e0aa6995201edc7a1dffb8d7e8e7a31bdb55e130c1824'
+)
+    THROW 50102, N'20261122_intake_core: not applied; its changes were rolled back (see the first error above).', 1;
+GO
