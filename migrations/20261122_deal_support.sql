@@ -1,15 +1,17 @@
 /*
 Migration    20261122_deal_support
-Description  Deal support: deals, thread links (one per thread), association candidates, deal facts, deal readiness, and the deal a CRM write is about.
-Template     migrations/templates/20261122_deal_support.sql.j2  sha256 f9c8c08024ef4e460991805bc3caffd43c475c88cea7320a0f7885b6cd750562
-Sources      sql/tables/intake.association_candidates.sql  sha256 b3fc1a58e08e7e0bc1710150716ce9524b20a242b0562d007bd016cd4ca2f7ba
+Description  Deal support: deals, thread links (one per thread), association candidates, deal facts, deal readiness, the deal a CRM write is about, and the idempotent CRM write procedures.
+Template     migrations/templates/20261122_deal_support.sql.j2  sha256 89b273f3dcceb45cbc4e02504952fca84107a4bc27c9f508f3c4d20960fd99ac
+Sources      sql/procedures/intake.sp_finish_crm_write.sql  sha256 4f3c4439d9b00f72c0ff77f962d7602bf2605dd4010e18d4613bfabd1615894f
+             sql/procedures/intake.sp_record_crm_write.sql  sha256 9d2410a9ebdc413c3df3f2520cd89782c33b89129e12e9c50c753f4d8097feea
+             sql/tables/intake.association_candidates.sql  sha256 b3fc1a58e08e7e0bc1710150716ce9524b20a242b0562d007bd016cd4ca2f7ba
              sql/tables/intake.crm_write_log.sql  sha256 b42d523b15c5fac72ed7df0b5d66824bd8a45aa4e4c640109ac129732ea3c1c7
              sql/tables/intake.deal_facts.sql  sha256 53080d0d96300215c657eb56b550319a198c437263582482b3d0c758e3002010
              sql/tables/intake.deal_readiness.sql  sha256 d3d93169c94223b5c6825d62eaef333bb25364f8ca3bb8015dcfa8fd1fab083e
              sql/tables/intake.deals.sql  sha256 87519e8ef481fc7190acd1943bcf7ed3c350de2d1e89abb5d66d55e6605b6695
              sql/tables/intake.thread_links.sql  sha256 ed69657a93db2c1b007997fac249b826bbe6b76427c3e6e49488b3fcae183e17
 Builder      workstream-db 0.1.0
-Checksum     836fc196565cf93a3a8c0189c8db8f3df8752e8174b084a3c8b185ba02bf0a24
+Checksum     b56020ccb06d678d28abeb858f0066b3955687fe81331c8be5b2d3c0c7788e34
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -55,17 +57,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_deal_support'
 );
-IF @applied = '836fc196565cf93a3a8c0189c8db8f3df8752e8174b084a3c8b185ba02bf0a24'
+IF @applied = 'b56020ccb06d678d28abeb858f0066b3955687fe81331c8be5b2d3c0c7788e34'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_deal_support: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '836fc196565cf93a3a8c0189c8db8f3df8752e8174b084a3c8b185ba02bf0a24'
+IF @applied IS NOT NULL AND @applied <> 'b56020ccb06d678d28abeb858f0066b3955687fe81331c8be5b2d3c0c7788e34'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_deal_support: applied before with checksum ', @applied,
-            N'; this file has 836fc196565cf93a3a8c0189c8db8f3df8752e8174b084a3c8b185ba02bf0a24. Released scripts must not change; nothing was done.'
+            N'; this file has b56020ccb06d678d28abeb858f0066b3955687fe81331c8be5b2d3c0c7788e34. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -603,10 +605,394 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
+-- wsdb:step 8 module intake.sp_record_crm_write
+-- Records a CRM write in the idempotent write log, once per workspace, CRM and idempotency key.
+--
+-- The first call for a key inserts the write with status 'pending', or 'dry_run' when @dry_run = 1, and returns it
+-- with is_replay = 0. A repeat with the same payload hash (and the same dry-run mode) returns the first row
+-- unchanged with is_replay = 1 and writes nothing. A repeat with another payload hash is a conflict (50250, naming
+-- the first 12 characters of both hashes); a repeat whose @dry_run differs from the first call's is refused too
+-- (50251): a key used for a dry run never turns into a real write, the real write needs a key of its own. Neither
+-- writes anything. The key lookup runs inside the transaction under UPDLOCK, HOLDLOCK, so concurrent calls for one
+-- key run one after the other; the unique index UX_intake_crm_write_log_workspace_id_crm_idempotency_key is the
+-- last line of defence: when the procedure owns the transaction, its violation is answered by reading the key's
+-- row again (a replay or a conflict, as above).
+-- @crm, @action and @payload_hash are stored in lower case; the key is compared as the column's collation compares.
+-- Audit event, in the same transaction and on insert only: 'crm.write_recorded' (thread_id of the write; data
+-- crm_write_id, crm, action, status, idempotency_key, deal_id).
+-- Returns the write's row and is_replay.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50242 unknown workspace, 50243 @crm or @action not a lower-case name of 1-32 letters, digits and underscores,
+--   50244 @idempotency_key empty, longer than 200 characters or not plain text, 50245 @payload_hash not 64 hex
+--   digits, 50246 @request_json not a JSON object, 50247 thread not of the workspace, 50248 deal not of the
+--   workspace, 50249 @dry_run NULL, 50250 the key was recorded with another payload hash, 50251 the key was recorded
+--   in the other dry-run mode.
+CREATE OR ALTER PROCEDURE intake.sp_record_crm_write
+    @workspace_id uniqueidentifier,
+    @crm varchar(100),
+    @action varchar(100),
+    @idempotency_key nvarchar(400),
+    @payload_hash varchar(100),
+    @thread_id bigint = NULL,
+    @deal_id bigint = NULL,
+    @request_json nvarchar(max) = NULL,
+    @dry_run bit = 0,
+    @actor varchar(320) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @outer_trancount int = @@TRANCOUNT;
+    DECLARE @attempt int = 0;
+    DECLARE @done bit = 0;
+    DECLARE @json_type tinyint;
+    DECLARE @key varchar(200);
+    DECLARE @status varchar(16);
+    DECLARE @crm_write_id bigint;
+    DECLARE @existing_hash char(64);
+    DECLARE @existing_status varchar(16);
+    DECLARE @is_replay bit = 0;
+    DECLARE @message nvarchar(2048);
+    DECLARE @data nvarchar(max);
+
+    BEGIN TRY
+        SET @crm = LOWER(LTRIM(RTRIM(@crm)));
+        SET @action = LOWER(LTRIM(RTRIM(@action)));
+        SET @payload_hash = LOWER(LTRIM(RTRIM(@payload_hash)));
+
+        IF NOT EXISTS (SELECT 1 FROM intake.workspaces AS w WHERE w.workspace_id = @workspace_id)
+            THROW 50242, N'sp_record_crm_write: @workspace_id does not name a workspace.', 1;
+        IF
+            NULLIF(@crm, '') IS NULL OR LEN(@crm) > 32
+            OR @crm COLLATE Latin1_General_BIN2 LIKE '%[^a-z0-9_]%'
+            THROW 50243, N'sp_record_crm_write: @crm must be a lower-case name of 1 to 32 letters, digits and underscores.', 1;
+        IF
+            NULLIF(@action, '') IS NULL OR LEN(@action) > 32
+            OR @action COLLATE Latin1_General_BIN2 LIKE '%[^a-z0-9_]%'
+            THROW 50243, N'sp_record_crm_write: @action must be a lower-case name of 1 to 32 letters, digits and underscores.', 1;
+        -- The key is stored as varchar(200): refuse what would be cut or changed on the way rather than merge two keys.
+        SET @key = CONVERT(varchar(200), @idempotency_key);
+        IF
+            NULLIF(LTRIM(@idempotency_key), N'') IS NULL
+            OR LEN(@idempotency_key) > 200
+            OR CONVERT(nvarchar(400), @key) COLLATE Latin1_General_BIN2 <> @idempotency_key COLLATE Latin1_General_BIN2
+            THROW 50244, N'sp_record_crm_write: @idempotency_key must be 1 to 200 characters of the varchar code page.', 1;
+        IF
+            @payload_hash IS NULL OR LEN(@payload_hash) <> 64
+            OR @payload_hash COLLATE Latin1_General_BIN2 LIKE '%[^0-9a-f]%'
+            THROW 50245, N'sp_record_crm_write: @payload_hash must be a SHA-256 as 64 hexadecimal digits.', 1;
+        IF @request_json IS NOT NULL
+            BEGIN
+                SET @json_type = NULL;
+                IF ISJSON(@request_json) = 1
+                    SELECT @json_type = j.type
+                    FROM OPENJSON(CONCAT(N'{"v":', @request_json, N'}')) AS j
+                    WHERE j.[key] = N'v';
+                IF @json_type IS NULL OR @json_type <> 5
+                    THROW 50246, N'sp_record_crm_write: @request_json must be a JSON object.', 1;
+            END;
+        IF
+            @thread_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM intake.threads AS t
+                WHERE t.workspace_id = @workspace_id AND t.thread_id = @thread_id
+            )
+            THROW 50247, N'sp_record_crm_write: @thread_id is not a thread of @workspace_id.', 1;
+        IF
+            @deal_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM intake.deals AS d
+                WHERE d.workspace_id = @workspace_id AND d.deal_id = @deal_id
+            )
+            THROW 50248, N'sp_record_crm_write: @deal_id is not a deal of @workspace_id.', 1;
+        IF @dry_run IS NULL
+            THROW 50249, N'sp_record_crm_write: @dry_run must be 0 or 1.', 1;
+
+        SET @status = CASE WHEN @dry_run = 1 THEN 'dry_run' ELSE 'pending' END;
+
+        -- One retry: a unique-key violation by a writer that bypassed the lock is answered by the key lookup.
+        WHILE @done = 0
+            BEGIN
+                BEGIN TRY
+                    SET @crm_write_id = NULL;
+                    SET @existing_hash = NULL;
+                    SET @existing_status = NULL;
+                    SET @is_replay = 0;
+
+                    BEGIN TRANSACTION;
+
+                    -- The key, locked so that concurrent calls for it run one after the other.
+                    SELECT
+                        @crm_write_id = l.crm_write_id,
+                        @existing_hash = l.payload_hash,
+                        @existing_status = l.status
+                    FROM intake.crm_write_log AS l WITH (UPDLOCK, HOLDLOCK)
+                    WHERE l.workspace_id = @workspace_id AND l.crm = @crm AND l.idempotency_key = @key;
+
+                    IF @crm_write_id IS NOT NULL
+                        BEGIN
+                            IF @existing_hash COLLATE Latin1_General_BIN2 <> @payload_hash COLLATE Latin1_General_BIN2
+                                BEGIN
+                                    SET @message = CONCAT(
+                                        N'sp_record_crm_write: idempotency key ', @key, N' of crm ', @crm,
+                                        N' was recorded as write ', @crm_write_id, N' with payload hash ',
+                                        LEFT(@existing_hash, 12), N'..., not ', LEFT(@payload_hash, 12),
+                                        N'...; a changed payload needs a new idempotency key.'
+                                    );
+                                    THROW 50250, @message, 1;
+                                END;
+                            IF
+                                (@existing_status = 'dry_run' AND @dry_run = 0)
+                                OR (@existing_status <> 'dry_run' AND @dry_run = 1)
+                                BEGIN
+                                    SET @message = CONCAT(
+                                        N'sp_record_crm_write: idempotency key ', @key, N' of crm ', @crm,
+                                        N' was recorded as write ', @crm_write_id,
+                                        CASE
+                                            WHEN @existing_status = 'dry_run' THEN N' for a dry run; a real write'
+                                            ELSE N' for a real write; a dry run'
+                                        END,
+                                        N' needs an idempotency key of its own.'
+                                    );
+                                    THROW 50251, @message, 1;
+                                END;
+                            SET @is_replay = 1;
+                        END
+                    ELSE
+                        BEGIN
+                            INSERT INTO intake.crm_write_log (
+                                workspace_id, thread_id, deal_id, crm, action, idempotency_key, payload_hash, status,
+                                request_json, created_at, updated_at
+                            )
+                            VALUES (
+                                @workspace_id, @thread_id, @deal_id, @crm, @action, @key, @payload_hash, @status,
+                                @request_json, @now, @now
+                            );
+                            SET @crm_write_id = SCOPE_IDENTITY();
+
+                            SET @data = CONCAT(
+                                N'{"crm_write_id":', @crm_write_id,
+                                N',"crm":"', @crm,
+                                N'","action":"', @action,
+                                N'","status":"', @status,
+                                N'","idempotency_key":"', STRING_ESCAPE(@key, 'json'),
+                                N'","deal_id":', COALESCE(CONVERT(varchar(20), @deal_id), 'null'), N'}'
+                            );
+                            INSERT INTO intake.audit_events (workspace_id, thread_id, type, data_json, actor, created_at)
+                            VALUES (@workspace_id, @thread_id, 'crm.write_recorded', @data, @actor, @now);
+                        END;
+
+                    COMMIT TRANSACTION;
+                    SET @done = 1;
+                END TRY
+                BEGIN CATCH
+                    IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+                    -- Retry once, and only when this call owned the transaction (a caller's one is gone now).
+                    IF
+                        ERROR_NUMBER() IN (2601, 2627)
+                        AND ERROR_MESSAGE() LIKE N'%UX[_]intake[_]crm[_]write[_]log[_]workspace[_]id[_]crm[_]idempotency[_]key%'
+                        AND @outer_trancount = 0
+                        AND @attempt = 0
+                        SET @attempt = 1;
+                    ELSE
+                        THROW;
+                END CATCH;
+            END;
+
+        SELECT
+            l.crm_write_id,
+            l.workspace_id,
+            l.thread_id,
+            l.deal_id,
+            l.crm,
+            l.action,
+            l.idempotency_key,
+            l.payload_hash,
+            l.status,
+            l.request_json,
+            l.response_json,
+            l.crm_object_id,
+            l.error,
+            l.created_at,
+            l.updated_at,
+            @is_replay AS is_replay
+        FROM intake.crm_write_log AS l
+        WHERE l.crm_write_id = @crm_write_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 8 describe intake.sp_record_crm_write
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_record_crm_write', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records a CRM write in the idempotent write log, once per workspace, CRM and idempotency key.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_record_crm_write';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Records a CRM write in the idempotent write log, once per workspace, CRM and idempotency key.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_record_crm_write';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 9 module intake.sp_finish_crm_write
+-- Records the outcome of a pending CRM write: 'succeeded', 'failed' or 'skipped', once.
+--
+-- The write's row is locked (UPDLOCK, HOLDLOCK) before its status is checked, so concurrent finishes of one write
+-- run one after the other and only the first one succeeds. Only a 'pending' write is finished: a dry run never is
+-- (50257), and a finished write keeps its first outcome (50258). Sets status, response_json, crm_object_id, error
+-- and updated_at = now; a failed write needs @error (the table's rule).
+-- Audit event, in the same transaction: 'crm.write_finished' (thread_id of the write; data crm_write_id, crm,
+-- action, status, crm_object_id).
+-- Returns the write's row.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50252 unknown workspace, 50253 @status not succeeded, failed or skipped, 50254 a failed write without @error,
+--   50255 @response_json not a JSON object, 50256 @crm_write_id not a write of the workspace, 50257 the write is a
+--   dry run, 50258 the write is finished already.
+CREATE OR ALTER PROCEDURE intake.sp_finish_crm_write
+    @workspace_id uniqueidentifier,
+    @crm_write_id bigint,
+    @status varchar(16),
+    @response_json nvarchar(max) = NULL,
+    @crm_object_id varchar(128) = NULL,
+    @error nvarchar(4000) = NULL,
+    @actor varchar(320) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @json_type tinyint;
+    DECLARE @current_status varchar(16);
+    DECLARE @thread_id bigint;
+    DECLARE @crm varchar(32);
+    DECLARE @action varchar(32);
+    DECLARE @message nvarchar(2048);
+    DECLARE @data nvarchar(max);
+
+    BEGIN TRY
+        SET @status = LOWER(LTRIM(RTRIM(@status)));
+        SET @crm_object_id = NULLIF(LTRIM(RTRIM(@crm_object_id)), '');
+        SET @error = NULLIF(LTRIM(RTRIM(@error)), N'');
+
+        IF NOT EXISTS (SELECT 1 FROM intake.workspaces AS w WHERE w.workspace_id = @workspace_id)
+            THROW 50252, N'sp_finish_crm_write: @workspace_id does not name a workspace.', 1;
+        IF @status IS NULL OR @status NOT IN ('succeeded', 'failed', 'skipped')
+            THROW 50253, N'sp_finish_crm_write: @status must be succeeded, failed or skipped.', 1;
+        IF @status = 'failed' AND @error IS NULL
+            THROW 50254, N'sp_finish_crm_write: a failed write needs @error.', 1;
+        IF @response_json IS NOT NULL
+            BEGIN
+                SET @json_type = NULL;
+                IF ISJSON(@response_json) = 1
+                    SELECT @json_type = j.type
+                    FROM OPENJSON(CONCAT(N'{"v":', @response_json, N'}')) AS j
+                    WHERE j.[key] = N'v';
+                IF @json_type IS NULL OR @json_type <> 5
+                    THROW 50255, N'sp_finish_crm_write: @response_json must be a JSON object.', 1;
+            END;
+
+        BEGIN TRANSACTION;
+
+        -- The write, locked: concurrent finishes of one write run one after the other.
+        SELECT
+            @current_status = l.status,
+            @thread_id = l.thread_id,
+            @crm = l.crm,
+            @action = l.action
+        FROM intake.crm_write_log AS l WITH (UPDLOCK, HOLDLOCK)
+        WHERE l.workspace_id = @workspace_id AND l.crm_write_id = @crm_write_id;
+
+        IF @current_status IS NULL
+            THROW 50256, N'sp_finish_crm_write: @crm_write_id is not a CRM write of @workspace_id.', 1;
+        IF @current_status = 'dry_run'
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_finish_crm_write: write ', @crm_write_id, N' is a dry run; a dry run has no outcome to record.'
+                );
+                THROW 50257, @message, 1;
+            END;
+        IF @current_status <> 'pending'
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_finish_crm_write: write ', @crm_write_id, N' is finished already (', @current_status,
+                    N'); only a pending write can be finished.'
+                );
+                THROW 50258, @message, 1;
+            END;
+
+        UPDATE l
+        SET
+            l.status = @status,
+            l.response_json = @response_json,
+            l.crm_object_id = @crm_object_id,
+            l.error = @error,
+            l.updated_at = @now
+        FROM intake.crm_write_log AS l
+        WHERE l.workspace_id = @workspace_id AND l.crm_write_id = @crm_write_id;
+
+        SET @data = CONCAT(
+            N'{"crm_write_id":', @crm_write_id,
+            N',"crm":"', @crm,
+            N'","action":"', @action,
+            N'","status":"', @status,
+            N'","crm_object_id":',
+            CASE WHEN @crm_object_id IS NULL THEN N'null' ELSE CONCAT(N'"', STRING_ESCAPE(@crm_object_id, 'json'), N'"') END,
+            N'}'
+        );
+        INSERT INTO intake.audit_events (workspace_id, thread_id, type, data_json, actor, created_at)
+        VALUES (@workspace_id, @thread_id, 'crm.write_finished', @data, @actor, @now);
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            l.crm_write_id,
+            l.workspace_id,
+            l.thread_id,
+            l.deal_id,
+            l.crm,
+            l.action,
+            l.idempotency_key,
+            l.payload_hash,
+            l.status,
+            l.request_json,
+            l.response_json,
+            l.crm_object_id,
+            l.error,
+            l.created_at,
+            l.updated_at
+        FROM intake.crm_write_log AS l
+        WHERE l.crm_write_id = @crm_write_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 9 describe intake.sp_finish_crm_write
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_finish_crm_write', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records the outcome of a pending CRM write: ''succeeded'', ''failed'' or ''skipped'', once.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_finish_crm_write';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Records the outcome of a pending CRM write: ''succeeded'', ''failed'' or ''skipped'', once.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_finish_crm_write';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_deal_support', '836fc196565cf93a3a8c0189c8db8f3df8752e8174b084a3c8b185ba02bf0a24', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_deal_support', 'b56020ccb06d678d28abeb858f0066b3955687fe81331c8be5b2d3c0c7788e34', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_deal_support: applied.';
 GO
@@ -621,7 +1007,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_deal_support' AND h.checksum = '836fc196565cf93a3a8c0189c8db8f3df8752e8174b084a3c8b185ba02bf0a24'
+    WHERE h.migration_name = N'20261122_deal_support' AND h.checksum = 'b56020ccb06d678d28abeb858f0066b3955687fe81331c8be5b2d3c0c7788e34'
 )
     THROW 50102, N'20261122_deal_support: not applied; its changes were rolled back (see the first error above).', 1;
 GO
