@@ -1,8 +1,15 @@
 /*
 Migration    20261122_intake_core
-Description  Intake core: the intake schema with workspaces, threads, messages, extraction runs, field values, review items, jobs, audit events, the CRM write log and policies; message ingest with threading and dedupe.
-Template     migrations/templates/20261122_intake_core.sql.j2  sha256 e87371305e941796d0e681914b027287a415a22810bdba20f0986f35bd22a766
-Sources      sql/procedures/intake.sp_ingest_message.sql  sha256 d2a5aedfe5094042f2abe5155dc2fb8a03cdda2727695a2ca2c978436e2822c2
+Description  Intake core: the intake schema with workspaces, threads, messages, extraction runs, field values, review items, jobs, audit events, the CRM write log and policies; message ingest with threading and dedupe, the audit writer and the jobs queue.
+Template     migrations/templates/20261122_intake_core.sql.j2  sha256 8ec01896f095ac682f0a2e6d44c77d48ef11143afcf61c8983cb70a1b1b00461
+Sources      sql/procedures/intake.sp_append_audit_event.sql  sha256 785d27cd7bbbaf83f5ee722bd2b391cffcc201bd929d1fb1ca3d5128f9418af4
+             sql/procedures/intake.sp_claim_jobs.sql  sha256 775317eeef0c3f3b4b4d4fadbb03e010e781de85daca9437dc04a6bac7ef7f88
+             sql/procedures/intake.sp_complete_job.sql  sha256 6a829005a4a59af912e9c5ad5d772104d3ce0801c37a427c6ce9c197edfb8add
+             sql/procedures/intake.sp_enqueue_job.sql  sha256 b9538ef37114c040a2589963e4f3ab5507266e79815688de9e9b620b2e2da9a0
+             sql/procedures/intake.sp_fail_job.sql  sha256 7f2ec7b44c549c5f9806a60883fbbd69d709fbffadca2658bba232191283be0c
+             sql/procedures/intake.sp_heartbeat_job.sql  sha256 7ba94f7ef1f528f7f00363d3144b7d53911e580c4b07947dc96ab69ddfe4c08e
+             sql/procedures/intake.sp_ingest_message.sql  sha256 d2a5aedfe5094042f2abe5155dc2fb8a03cdda2727695a2ca2c978436e2822c2
+             sql/procedures/intake.sp_reclaim_jobs.sql  sha256 0e1eaf3323816fe5755790dd64d6aa2d80d2d3660c0736cde4487a0159b6d4be
              sql/security/intake.sql  sha256 217f47932559516d39406222e3c473faabaf150aed3ecc89732a1998ee1e8dfd
              sql/tables/intake.audit_events.sql  sha256 49abc2bdeb270c110804722455145450a05ad97fafbf737ef21c2c9990720753
              sql/tables/intake.crm_write_log.sql  sha256 b42d523b15c5fac72ed7df0b5d66824bd8a45aa4e4c640109ac129732ea3c1c7
@@ -15,7 +22,7 @@ Sources      sql/procedures/intake.sp_ingest_message.sql  sha256 d2a5aedfe509404
              sql/tables/intake.threads.sql  sha256 f332a72bd489e789fe635d89d60d571bb29113d033e61d207a12d9d9707dca59
              sql/tables/intake.workspaces.sql  sha256 357d02c7aef04599bbdde9f11435ea35f0a8137a86f78d52e77ea31b8b7fd99d
 Builder      workstream-db 0.1.0
-Checksum     4668d867463d49d816a027ff9b1e9168a254015ceeca507af7da422086c50580
+Checksum     7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -61,17 +68,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_intake_core'
 );
-IF @applied = '4668d867463d49d816a027ff9b1e9168a254015ceeca507af7da422086c50580'
+IF @applied = '7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_intake_core: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '4668d867463d49d816a027ff9b1e9168a254015ceeca507af7da422086c50580'
+IF @applied IS NOT NULL AND @applied <> '7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_intake_core: applied before with checksum ', @applied,
-            N'; this file has 4668d867463d49d816a027ff9b1e9168a254015ceeca507af7da422086c50580. Released scripts must not change; nothing was done.'
+            N'; this file has 7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -1391,10 +1398,938 @@ GO
 IF @@ERROR <> 0 OR @@TRANCOUNT = 0
     SET NOEXEC ON;
 GO
+-- wsdb:step 13 module intake.sp_append_audit_event
+-- Appends one event to the intake audit log (intake.audit_events).
+--
+-- Writes a single row and opens no transaction of its own, so a procedure that changes intake rows calls it inside
+-- its own transaction: the change and its audit event commit or roll back together. @type is a dotted lower-case
+-- name ('job.enqueued', 'crm.write_sent'): segments of a-z, 0-9 and _ joined by single dots, at most 64 characters.
+-- @data_json is a JSON object (or NULL). @thread_id and @job_id, when given, must belong to @workspace_id. @actor is
+-- who caused the event (a user's email or principal name, or a worker id; NULL = the system). @type and @actor are
+-- declared one character wider than their columns, so a longer value is refused instead of silently cut.
+-- Returns the new audit_event_id in @audit_event_id (no result set, so it can run inside other procedures).
+-- Errors (docs/errors.md), raised before anything is written:
+--   50200 unknown workspace, 50201 @type missing or not a dotted lower-case name of up to 64 characters,
+--   50202 @data_json not a JSON object, 50203 @thread_id not a thread of the workspace, 50204 @job_id not a job of
+--   the workspace, 50205 @actor empty or longer than 320 characters.
+CREATE OR ALTER PROCEDURE intake.sp_append_audit_event
+    @workspace_id uniqueidentifier,
+    @type varchar(65),
+    @data_json nvarchar(max) = NULL,
+    @thread_id bigint = NULL,
+    @job_id bigint = NULL,
+    @actor varchar(321) = NULL,
+    @audit_event_id bigint = NULL OUTPUT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    BEGIN TRY
+        IF NOT EXISTS (SELECT 1 FROM intake.workspaces AS w WHERE w.workspace_id = @workspace_id)
+            THROW 50200, N'sp_append_audit_event: @workspace_id does not name a workspace.', 1;
+        IF
+            @type IS NULL
+            OR @type = ''
+            OR LEN(@type) > 64
+            OR @type COLLATE Latin1_General_100_BIN2 LIKE '%[^a-z0-9_.]%'
+            OR LEFT(@type, 1) = '.'
+            OR RIGHT(@type, 1) = '.'
+            OR CHARINDEX('..', @type) > 0
+            THROW 50201, N'sp_append_audit_event: @type must be a dotted lower-case name (a-z, 0-9, _), at most 64 characters.', 1;
+        -- Checked one step at a time: OPENJSON fails on text that is not JSON, and OR does not short-circuit.
+        IF @data_json IS NOT NULL AND ISJSON(@data_json) = 0
+            THROW 50202, N'sp_append_audit_event: @data_json must be a JSON object.', 1;
+        -- ISJSON accepts arrays too; wrapped in brackets, an object is an element of type 5 (an array: 4).
+        IF
+            @data_json IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM OPENJSON(CONCAT(N'[', @data_json, N']')) AS d WHERE d.[type] = 5)
+            THROW 50202, N'sp_append_audit_event: @data_json must be a JSON object.', 1;
+        IF
+            @thread_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM intake.threads AS t
+                WHERE t.workspace_id = @workspace_id AND t.thread_id = @thread_id
+            )
+            THROW 50203, N'sp_append_audit_event: @thread_id is not a thread of @workspace_id.', 1;
+        IF
+            @job_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM intake.jobs AS j
+                WHERE j.workspace_id = @workspace_id AND j.job_id = @job_id
+            )
+            THROW 50204, N'sp_append_audit_event: @job_id is not a job of @workspace_id.', 1;
+        IF @actor IS NOT NULL AND (NULLIF(LTRIM(@actor), '') IS NULL OR LEN(@actor) > 320)
+            THROW 50205, N'sp_append_audit_event: @actor must be NULL (the system) or 1 to 320 characters.', 1;
+
+        INSERT INTO intake.audit_events (workspace_id, thread_id, job_id, type, data_json, actor, created_at)
+        VALUES (@workspace_id, @thread_id, @job_id, @type, @data_json, @actor, SYSUTCDATETIME());
+        SET @audit_event_id = SCOPE_IDENTITY();
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 13 describe intake.sp_append_audit_event
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_append_audit_event', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Appends one event to the intake audit log (intake.audit_events).', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_append_audit_event';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Appends one event to the intake audit log (intake.audit_events).', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_append_audit_event';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 14 module intake.sp_enqueue_job
+-- Queues one job (intake.jobs) for the workers and records 'job.enqueued' in the audit log, in one transaction.
+--
+-- The job starts 'queued' with attempts = 0 and becomes claimable (intake.sp_claim_jobs) once run_after has come:
+-- @run_after (UTC) or, when NULL, now. @job_type is a dotted lower-case name ('ingest_message', 'crm_sync'):
+-- segments of a-z, 0-9 and _ joined by single dots, at most 64 characters. @payload_json is the job's arguments as
+-- a JSON object (or NULL). @thread_id, when given, must be a thread of @workspace_id. @max_attempts is the number of
+-- claims the job may have before it is dead (1 or more). @actor is who asked for the job (NULL = the system); it is
+-- the audit event's actor. @job_type and @actor are declared one character wider than their columns, so a longer
+-- value is refused instead of silently cut.
+-- Audit event 'job.enqueued' (job_id, thread_id, actor): data {"job_type", "run_after", "max_attempts"}.
+-- Returns one row: job_id, run_after.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50206 unknown workspace, 50207 @job_type missing or not a dotted lower-case name of up to 64 characters,
+--   50208 @payload_json not a JSON object, 50209 @max_attempts missing or below 1, 50210 @thread_id not a thread of
+--   the workspace, 50211 @actor empty or longer than 320 characters.
+CREATE OR ALTER PROCEDURE intake.sp_enqueue_job
+    @workspace_id uniqueidentifier,
+    @job_type varchar(65),
+    @payload_json nvarchar(max) = NULL,
+    @run_after datetime2 = NULL,
+    @max_attempts int = 5,
+    @thread_id bigint = NULL,
+    @actor varchar(321) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @job_id bigint;
+    DECLARE @data nvarchar(max);
+    DECLARE @audit_event_id bigint;
+
+    BEGIN TRY
+        IF NOT EXISTS (SELECT 1 FROM intake.workspaces AS w WHERE w.workspace_id = @workspace_id)
+            THROW 50206, N'sp_enqueue_job: @workspace_id does not name a workspace.', 1;
+        IF
+            @job_type IS NULL
+            OR @job_type = ''
+            OR LEN(@job_type) > 64
+            OR @job_type COLLATE Latin1_General_100_BIN2 LIKE '%[^a-z0-9_.]%'
+            OR LEFT(@job_type, 1) = '.'
+            OR RIGHT(@job_type, 1) = '.'
+            OR CHARINDEX('..', @job_type) > 0
+            THROW 50207, N'sp_enqueue_job: @job_type must be a dotted lower-case name (a-z, 0-9, _), at most 64 characters.', 1;
+        -- Checked one step at a time: OPENJSON fails on text that is not JSON, and OR does not short-circuit.
+        IF @payload_json IS NOT NULL AND ISJSON(@payload_json) = 0
+            THROW 50208, N'sp_enqueue_job: @payload_json must be a JSON object.', 1;
+        -- ISJSON accepts arrays too; wrapped in brackets, an object is an element of type 5 (an array: 4).
+        IF
+            @payload_json IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM OPENJSON(CONCAT(N'[', @payload_json, N']')) AS p WHERE p.[type] = 5)
+            THROW 50208, N'sp_enqueue_job: @payload_json must be a JSON object.', 1;
+        IF @max_attempts IS NULL OR @max_attempts < 1
+            THROW 50209, N'sp_enqueue_job: @max_attempts must be 1 or more.', 1;
+        IF
+            @thread_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM intake.threads AS t
+                WHERE t.workspace_id = @workspace_id AND t.thread_id = @thread_id
+            )
+            THROW 50210, N'sp_enqueue_job: @thread_id is not a thread of @workspace_id.', 1;
+        IF @actor IS NOT NULL AND (NULLIF(LTRIM(@actor), '') IS NULL OR LEN(@actor) > 320)
+            THROW 50211, N'sp_enqueue_job: @actor must be NULL (the system) or 1 to 320 characters.', 1;
+
+        SET @run_after = COALESCE(@run_after, @now);
+
+        BEGIN TRANSACTION;
+
+        INSERT INTO intake.jobs (
+            workspace_id, job_type, thread_id, payload_json, status, run_after, attempts, max_attempts, created_at,
+            updated_at
+        )
+        VALUES (
+            @workspace_id, @job_type, @thread_id, @payload_json, 'queued', @run_after, 0, @max_attempts, @now, @now
+        );
+        SET @job_id = SCOPE_IDENTITY();
+
+        SET @data = (
+            SELECT
+                @job_type AS job_type,
+                @run_after AS run_after,
+                @max_attempts AS max_attempts
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER
+        );
+
+        EXEC intake.sp_append_audit_event
+            @workspace_id = @workspace_id,
+            @type = 'job.enqueued',
+            @data_json = @data,
+            @thread_id = @thread_id,
+            @job_id = @job_id,
+            @actor = @actor,
+            @audit_event_id = @audit_event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            @job_id AS job_id,
+            @run_after AS run_after;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 14 describe intake.sp_enqueue_job
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_enqueue_job', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Queues one job (intake.jobs) for the workers and records ''job.enqueued'' in the audit log, in one transaction.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_enqueue_job';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Queues one job (intake.jobs) for the workers and records ''job.enqueued'' in the audit log, in one transaction.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_enqueue_job';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 15 module intake.sp_claim_jobs
+-- Claims a batch of due jobs (intake.jobs) for one worker under a lease, in the order of the claiming index.
+--
+-- A job is claimable when it is 'queued', or 'failed' and waiting for its retry (the table's retry state), its
+-- run_after has come and it has attempts left (attempts < max_attempts). Jobs are taken in the order of the seed's
+-- claiming index IX_intake_jobs_status_run_after_created_at: status, run_after, created_at (then job_id), so due
+-- retries ('failed') come before fresh jobs ('queued'). Rows other sessions have locked are skipped (UPDLOCK, READPAST,
+-- ROWLOCK: T-SQL's FOR UPDATE SKIP LOCKED), so workers never wait for each other and no job is ever handed to two
+-- workers. Each claimed job becomes 'running' with locked_at = now, locked_by = @worker, locked_until = now +
+-- @lease_seconds, and attempts + 1: attempts counts claims (attempts started), so it never passes max_attempts.
+-- A worker that neither completes, fails nor heartbeats the job before its lease ends loses it to
+-- intake.sp_reclaim_jobs. @workspace_id and @job_type restrict the claim to one workspace and one kind of job.
+-- Audit event 'job.claimed' per job (job_id, thread_id, actor = @worker): data {"attempt", "max_attempts",
+-- "locked_until"}, in the claim's transaction.
+-- Returns the claimed jobs in claim order (no rows when there is nothing to do): job_id, workspace_id, thread_id,
+-- job_type, payload_json, attempts, max_attempts, run_after, last_error, created_at, locked_at, locked_by,
+-- locked_until.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50212 @worker missing, empty or longer than 64 characters, 50213 @batch_size not between 1 and 2000 or
+--   @lease_seconds not between 1 and 86400 (one day), 50214 @workspace_id given but not a workspace,
+--   50215 @job_type given but not a dotted lower-case name of up to 64 characters.
+CREATE OR ALTER PROCEDURE intake.sp_claim_jobs
+    @worker varchar(65),
+    @batch_size int = 10,
+    @lease_seconds int = 300,
+    @workspace_id uniqueidentifier = NULL,
+    @job_type varchar(65) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    -- READPAST needs READ COMMITTED (or REPEATABLE READ); a caller's SERIALIZABLE (TransactionScope's default)
+    -- would make it fail with error 650. Set here, the level reverts to the caller's when the procedure returns.
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @claimed TABLE (
+        job_id bigint NOT NULL PRIMARY KEY,
+        workspace_id uniqueidentifier NOT NULL,
+        thread_id bigint NULL,
+        job_type varchar(64) NOT NULL,
+        payload_json nvarchar(max) NULL,
+        attempts int NOT NULL,
+        max_attempts int NOT NULL,
+        run_after datetime2 NOT NULL,
+        last_error nvarchar(2000) NULL,
+        created_at datetime2 NOT NULL,
+        locked_at datetime2 NOT NULL,
+        locked_by varchar(64) NOT NULL,
+        locked_until datetime2 NOT NULL,
+        claimed_from varchar(16) NOT NULL
+    );
+
+    BEGIN TRY
+        IF NULLIF(LTRIM(@worker), '') IS NULL OR LEN(@worker) > 64
+            THROW 50212, N'sp_claim_jobs: @worker is required (at most 64 characters).', 1;
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 2000
+            THROW 50213, N'sp_claim_jobs: @batch_size must be between 1 and 2000.', 1;
+        IF @lease_seconds IS NULL OR @lease_seconds < 1 OR @lease_seconds > 86400
+            THROW 50213, N'sp_claim_jobs: @lease_seconds must be between 1 and 86400 (one day).', 1;
+        IF
+            @workspace_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM intake.workspaces AS w WHERE w.workspace_id = @workspace_id)
+            THROW 50214, N'sp_claim_jobs: @workspace_id does not name a workspace.', 1;
+        IF
+            @job_type IS NOT NULL
+            AND (
+                @job_type = ''
+                OR LEN(@job_type) > 64
+                OR @job_type COLLATE Latin1_General_100_BIN2 LIKE '%[^a-z0-9_.]%'
+                OR LEFT(@job_type, 1) = '.'
+                OR RIGHT(@job_type, 1) = '.'
+                OR CHARINDEX('..', @job_type) > 0
+            )
+            THROW 50215, N'sp_claim_jobs: @job_type must be a dotted lower-case name (a-z, 0-9, _), at most 64 characters.', 1;
+
+        BEGIN TRANSACTION;
+
+        -- One statement: rows are locked (UPDLOCK) as they are found in index order, rows locked by others are
+        -- skipped. The ORDER BY is the index's key order (job_id is its row locator), so no sort reads ahead.
+        WITH due AS (
+            SELECT TOP (@batch_size)
+                j.job_id,
+                j.workspace_id,
+                j.thread_id,
+                j.job_type,
+                j.payload_json,
+                j.status,
+                j.run_after,
+                j.attempts,
+                j.max_attempts,
+                j.last_error,
+                j.created_at,
+                j.updated_at,
+                j.locked_at,
+                j.locked_by,
+                j.locked_until
+            FROM intake.jobs AS j WITH (UPDLOCK, READPAST, ROWLOCK)
+            WHERE
+                j.status IN ('failed', 'queued')
+                AND j.run_after <= @now
+                AND j.attempts < j.max_attempts
+                AND (@workspace_id IS NULL OR j.workspace_id = @workspace_id)
+                AND (@job_type IS NULL OR j.job_type = @job_type)
+            ORDER BY j.status ASC, j.run_after ASC, j.created_at ASC, j.job_id ASC
+        )
+
+        UPDATE d
+        SET
+            d.status = 'running',
+            d.attempts = d.attempts + 1,
+            d.locked_at = @now,
+            d.locked_by = @worker,
+            d.locked_until = DATEADD(SECOND, @lease_seconds, @now),
+            d.updated_at = @now
+        OUTPUT
+            INSERTED.job_id,
+            INSERTED.workspace_id,
+            INSERTED.thread_id,
+            INSERTED.job_type,
+            INSERTED.payload_json,
+            INSERTED.attempts,
+            INSERTED.max_attempts,
+            INSERTED.run_after,
+            INSERTED.last_error,
+            INSERTED.created_at,
+            INSERTED.locked_at,
+            INSERTED.locked_by,
+            INSERTED.locked_until,
+            DELETED.status
+        INTO @claimed
+        FROM due AS d;
+
+        INSERT INTO intake.audit_events (workspace_id, thread_id, job_id, type, data_json, actor, created_at)
+        SELECT
+            c.workspace_id,
+            c.thread_id,
+            c.job_id,
+            'job.claimed' AS type,
+            (
+                SELECT
+                    c.attempts AS attempt,
+                    c.max_attempts,
+                    c.locked_until
+                FOR JSON PATH, WITHOUT_ARRAY_WRAPPER
+            ) AS data_json,
+            c.locked_by AS actor,
+            @now AS created_at
+        FROM @claimed AS c
+        ORDER BY c.claimed_from, c.run_after, c.created_at, c.job_id;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            c.job_id,
+            c.workspace_id,
+            c.thread_id,
+            c.job_type,
+            c.payload_json,
+            c.attempts,
+            c.max_attempts,
+            c.run_after,
+            c.last_error,
+            c.created_at,
+            c.locked_at,
+            c.locked_by,
+            c.locked_until
+        FROM @claimed AS c
+        ORDER BY c.claimed_from, c.run_after, c.created_at, c.job_id;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 15 describe intake.sp_claim_jobs
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_claim_jobs', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Claims a batch of due jobs (intake.jobs) for one worker under a lease, in the order of the claiming index.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_claim_jobs';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Claims a batch of due jobs (intake.jobs) for one worker under a lease, in the order of the claiming index.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_claim_jobs';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 16 module intake.sp_heartbeat_job
+-- Extends the lease of a job (intake.jobs) a worker holds: locked_until = now + @lease_seconds.
+--
+-- The job must be held by @worker: 'running' and locked_by = @worker. A heartbeat after the lease ended is accepted as
+-- long as nobody reclaimed the job (intake.sp_reclaim_jobs) meanwhile: the worker still holds it. locked_at (when the
+-- claim was taken) and attempts stay as they are. One UPDATE, so a heartbeat and a reclaim of the same job run one
+-- after the other: whichever comes second finds the job changed (a heartbeat then gets 50218, a reclaim skips it).
+-- No audit event: a heartbeat changes no state.
+-- Returns one row: job_id, locked_at, locked_by, locked_until.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50216 @worker missing, empty or longer than 64 characters, 50217 @lease_seconds not between 1 and 86400 (one
+--   day), 50218 the job is not held by @worker (unknown, not running, or held by another worker).
+CREATE OR ALTER PROCEDURE intake.sp_heartbeat_job
+    @job_id bigint,
+    @worker varchar(65),
+    @lease_seconds int = 300
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    -- Like the claim and the reclaim: row locks only, whatever the caller's level (reverts when the procedure returns).
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @held int;
+    DECLARE @message nvarchar(2048);
+    DECLARE @state TABLE (
+        job_id bigint NOT NULL,
+        locked_at datetime2 NOT NULL,
+        locked_by varchar(64) NOT NULL,
+        locked_until datetime2 NOT NULL
+    );
+
+    BEGIN TRY
+        IF NULLIF(LTRIM(@worker), '') IS NULL OR LEN(@worker) > 64
+            THROW 50216, N'sp_heartbeat_job: @worker is required (at most 64 characters).', 1;
+        IF @lease_seconds IS NULL OR @lease_seconds < 1 OR @lease_seconds > 86400
+            THROW 50217, N'sp_heartbeat_job: @lease_seconds must be between 1 and 86400 (one day).', 1;
+
+        UPDATE j
+        SET
+            j.locked_until = DATEADD(SECOND, @lease_seconds, @now),
+            j.updated_at = @now
+        OUTPUT
+            INSERTED.job_id,
+            INSERTED.locked_at,
+            INSERTED.locked_by,
+            INSERTED.locked_until
+        INTO @state
+        FROM intake.jobs AS j WITH (ROWLOCK)
+        WHERE
+            j.job_id = @job_id
+            AND j.status = 'running'
+            AND j.locked_by = @worker;
+        SET @held = @@ROWCOUNT;
+
+        IF @held = 0
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_heartbeat_job: job ', COALESCE(CONVERT(nvarchar(20), @job_id), N'NULL'),
+                    N' is not held by worker ', @worker, N' (unknown, not running, or held by another worker).'
+                );
+                THROW 50218, @message, 1;
+            END;
+
+        SELECT
+            s.job_id,
+            s.locked_at,
+            s.locked_by,
+            s.locked_until
+        FROM @state AS s;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 16 describe intake.sp_heartbeat_job
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_heartbeat_job', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Extends the lease of a job (intake.jobs) a worker holds: locked_until = now + @lease_seconds.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_heartbeat_job';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Extends the lease of a job (intake.jobs) a worker holds: locked_until = now + @lease_seconds.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_heartbeat_job';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 17 module intake.sp_complete_job
+-- Marks a job (intake.jobs) a worker holds as succeeded and records 'job.succeeded' in the audit log.
+--
+-- The job must be held by @worker: 'running' and locked_by = @worker. A completion after the lease ended is accepted
+-- as long as nobody reclaimed the job (the work was done). The job becomes 'succeeded' with finished_at = now; the
+-- claim is over, so locked_at, locked_by and locked_until are cleared (the audit log keeps who ran which attempt);
+-- attempts and last_error stay. @result_json (a JSON object or array, or NULL) is kept in the audit event: the jobs
+-- table has no result column.
+-- Audit event 'job.succeeded' (job_id, thread_id, actor = @worker): data {"attempt", "result"} ("result" only when
+-- @result_json is given).
+-- Returns one row: job_id, status, attempts, max_attempts, finished_at.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50219 @worker missing, empty or longer than 64 characters, 50220 @result_json not a JSON object or array,
+--   50221 the job is not held by @worker (unknown, not running, or held by another worker).
+CREATE OR ALTER PROCEDURE intake.sp_complete_job
+    @job_id bigint,
+    @worker varchar(65),
+    @result_json nvarchar(max) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    -- Like the claim and the reclaim: row locks only, whatever the caller's level (reverts when the procedure returns).
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @workspace_id uniqueidentifier;
+    DECLARE @thread_id bigint;
+    DECLARE @attempts int;
+    DECLARE @data nvarchar(max);
+    DECLARE @audit_event_id bigint;
+    DECLARE @message nvarchar(2048);
+    DECLARE @state TABLE (
+        job_id bigint NOT NULL,
+        status varchar(16) NOT NULL,
+        attempts int NOT NULL,
+        max_attempts int NOT NULL,
+        finished_at datetime2 NULL
+    );
+
+    BEGIN TRY
+        IF NULLIF(LTRIM(@worker), '') IS NULL OR LEN(@worker) > 64
+            THROW 50219, N'sp_complete_job: @worker is required (at most 64 characters).', 1;
+        IF @result_json IS NOT NULL AND ISJSON(@result_json) = 0
+            THROW 50220, N'sp_complete_job: @result_json must be a JSON object or array.', 1;
+
+        BEGIN TRANSACTION;
+
+        -- The job, locked until the end: a reclaim (READPAST) passes it by meanwhile.
+        SELECT
+            @workspace_id = j.workspace_id,
+            @thread_id = j.thread_id,
+            @attempts = j.attempts
+        FROM intake.jobs AS j WITH (UPDLOCK, ROWLOCK)
+        WHERE
+            j.job_id = @job_id
+            AND j.status = 'running'
+            AND j.locked_by = @worker;
+
+        IF @workspace_id IS NULL
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_complete_job: job ', COALESCE(CONVERT(nvarchar(20), @job_id), N'NULL'),
+                    N' is not held by worker ', @worker, N' (unknown, not running, or held by another worker).'
+                );
+                THROW 50221, @message, 1;
+            END;
+
+        UPDATE j
+        SET
+            j.status = 'succeeded',
+            j.finished_at = @now,
+            j.locked_at = NULL,
+            j.locked_by = NULL,
+            j.locked_until = NULL,
+            j.updated_at = @now
+        OUTPUT
+            INSERTED.job_id,
+            INSERTED.status,
+            INSERTED.attempts,
+            INSERTED.max_attempts,
+            INSERTED.finished_at
+        INTO @state
+        FROM intake.jobs AS j
+        WHERE j.job_id = @job_id;
+
+        SET @data = (
+            SELECT
+                @attempts AS attempt,
+                JSON_QUERY(@result_json) AS result
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER
+        );
+
+        EXEC intake.sp_append_audit_event
+            @workspace_id = @workspace_id,
+            @type = 'job.succeeded',
+            @data_json = @data,
+            @thread_id = @thread_id,
+            @job_id = @job_id,
+            @actor = @worker,
+            @audit_event_id = @audit_event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            s.job_id,
+            s.status,
+            s.attempts,
+            s.max_attempts,
+            s.finished_at
+        FROM @state AS s;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 17 describe intake.sp_complete_job
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_complete_job', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Marks a job (intake.jobs) a worker holds as succeeded and records ''job.succeeded'' in the audit log.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_complete_job';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Marks a job (intake.jobs) a worker holds as succeeded and records ''job.succeeded'' in the audit log.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_complete_job';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 18 module intake.sp_fail_job
+-- Records a failed attempt at a job (intake.jobs) a worker holds: retry later with exponential backoff, or dead.
+--
+-- The job must be held by @worker: 'running' and locked_by = @worker. attempts already counts this attempt (a claim
+-- adds 1), so the failure does not change it; last_error keeps @error (cut to 2,000 characters). When attempts has
+-- reached max_attempts the job is 'dead' (finished_at = now) and is never claimed again. Otherwise it goes back to
+-- 'failed', the table's retry state, and waits: run_after = now + MIN(@max_backoff_seconds, @backoff_seconds *
+-- 2^(attempts - 1)), i.e. 30 s, 60 s, 120 s ... with the defaults, capped at one hour; the power is never computed
+-- beyond 2^29, so nothing overflows. Either way the claim is over: locked_at, locked_by and locked_until are cleared
+-- (the audit log keeps who ran which attempt).
+-- Audit event (job_id, thread_id, actor = @worker): 'job.failed' with data {"attempt", "max_attempts", "error",
+-- "run_after"}, or 'job.dead' with data {"attempt", "max_attempts", "error"}.
+-- Returns the job's new state: job_id, status, attempts, max_attempts, run_after, finished_at, last_error.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50222 @worker (missing, empty or longer than 64 characters) or @error (missing or empty),
+--   50223 @backoff_seconds / @max_backoff_seconds out of range (0 <= backoff <= max backoff <= 2592000, 30 days),
+--   50224 the job is not held by @worker (unknown, not running, or held by another worker).
+CREATE OR ALTER PROCEDURE intake.sp_fail_job
+    @job_id bigint,
+    @worker varchar(65),
+    @error nvarchar(2000),
+    @backoff_seconds int = 30,
+    @max_backoff_seconds int = 3600
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    -- Like the claim and the reclaim: row locks only, whatever the caller's level (reverts when the procedure returns).
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @workspace_id uniqueidentifier;
+    DECLARE @thread_id bigint;
+    DECLARE @attempts int;
+    DECLARE @max_attempts int;
+    DECLARE @is_dead bit;
+    DECLARE @delay bigint;
+    DECLARE @retry_at datetime2;
+    DECLARE @type varchar(64);
+    DECLARE @data nvarchar(max);
+    DECLARE @audit_event_id bigint;
+    DECLARE @message nvarchar(2048);
+    DECLARE @state TABLE (
+        job_id bigint NOT NULL,
+        status varchar(16) NOT NULL,
+        attempts int NOT NULL,
+        max_attempts int NOT NULL,
+        run_after datetime2 NOT NULL,
+        finished_at datetime2 NULL,
+        last_error nvarchar(2000) NULL
+    );
+
+    BEGIN TRY
+        IF NULLIF(LTRIM(@worker), '') IS NULL OR LEN(@worker) > 64
+            THROW 50222, N'sp_fail_job: @worker is required (at most 64 characters).', 1;
+        IF NULLIF(LTRIM(@error), N'') IS NULL
+            THROW 50222, N'sp_fail_job: @error is required: say why the attempt failed.', 1;
+        IF
+            @backoff_seconds IS NULL
+            OR @max_backoff_seconds IS NULL
+            OR @backoff_seconds < 0
+            OR @max_backoff_seconds < @backoff_seconds
+            OR @max_backoff_seconds > 2592000
+            THROW 50223, N'sp_fail_job: need 0 <= @backoff_seconds <= @max_backoff_seconds <= 2592000 (30 days).', 1;
+
+        BEGIN TRANSACTION;
+
+        -- The job, locked until the end: a reclaim (READPAST) passes it by meanwhile.
+        SELECT
+            @workspace_id = j.workspace_id,
+            @thread_id = j.thread_id,
+            @attempts = j.attempts,
+            @max_attempts = j.max_attempts
+        FROM intake.jobs AS j WITH (UPDLOCK, ROWLOCK)
+        WHERE
+            j.job_id = @job_id
+            AND j.status = 'running'
+            AND j.locked_by = @worker;
+
+        IF @workspace_id IS NULL
+            BEGIN
+                SET @message = CONCAT(
+                    N'sp_fail_job: job ', COALESCE(CONVERT(nvarchar(20), @job_id), N'NULL'),
+                    N' is not held by worker ', @worker, N' (unknown, not running, or held by another worker).'
+                );
+                THROW 50224, @message, 1;
+            END;
+
+        SET @is_dead = CASE WHEN @attempts >= @max_attempts THEN 1 ELSE 0 END;
+        -- The attempt that failed is the attempts-th (at least the first: a job put to 'running' by hand may show 0).
+        SET @delay = CASE
+            WHEN @backoff_seconds = 0 OR @attempts <= 1 THEN @backoff_seconds
+            WHEN @attempts - 1 >= 30 THEN @max_backoff_seconds
+            ELSE CONVERT(bigint, @backoff_seconds) * POWER(CONVERT(bigint, 2), @attempts - 1)
+        END;
+        IF @delay > @max_backoff_seconds SET @delay = @max_backoff_seconds;
+        SET @retry_at = CASE WHEN @is_dead = 0 THEN DATEADD(SECOND, CONVERT(int, @delay), @now) END;
+        SET @type = CASE WHEN @is_dead = 1 THEN 'job.dead' ELSE 'job.failed' END;
+
+        UPDATE j
+        SET
+            j.status = CASE WHEN @is_dead = 1 THEN 'dead' ELSE 'failed' END,
+            j.run_after = COALESCE(@retry_at, j.run_after),
+            j.finished_at = CASE WHEN @is_dead = 1 THEN @now END,
+            j.last_error = @error,
+            j.locked_at = NULL,
+            j.locked_by = NULL,
+            j.locked_until = NULL,
+            j.updated_at = @now
+        OUTPUT
+            INSERTED.job_id,
+            INSERTED.status,
+            INSERTED.attempts,
+            INSERTED.max_attempts,
+            INSERTED.run_after,
+            INSERTED.finished_at,
+            INSERTED.last_error
+        INTO @state
+        FROM intake.jobs AS j
+        WHERE j.job_id = @job_id;
+
+        SET @data = (
+            SELECT
+                @attempts AS attempt,
+                @max_attempts AS max_attempts,
+                @error AS error,
+                @retry_at AS run_after
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER
+        );
+
+        EXEC intake.sp_append_audit_event
+            @workspace_id = @workspace_id,
+            @type = @type,
+            @data_json = @data,
+            @thread_id = @thread_id,
+            @job_id = @job_id,
+            @actor = @worker,
+            @audit_event_id = @audit_event_id OUTPUT;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            s.job_id,
+            s.status,
+            s.attempts,
+            s.max_attempts,
+            s.run_after,
+            s.finished_at,
+            s.last_error
+        FROM @state AS s;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 18 describe intake.sp_fail_job
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_fail_job', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Records a failed attempt at a job (intake.jobs) a worker holds: retry later with exponential backoff, or dead.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_fail_job';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Records a failed attempt at a job (intake.jobs) a worker holds: retry later with exponential backoff, or dead.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_fail_job';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 19 module intake.sp_reclaim_jobs
+-- Takes back running jobs (intake.jobs) whose lease ran out: their worker died. Retried at once, or dead.
+--
+-- A job is reclaimed when it is 'running' and its locked_until has passed. Its attempt was counted when it was
+-- claimed, so attempts stays; last_error says 'lease expired; worker <locked_by> did not finish'. When attempts has
+-- reached max_attempts the job is 'dead' (finished_at = now); otherwise it goes back to 'failed', the table's retry
+-- state, with run_after = now, so the next claim can take it at once. Either way the claim is cleared (locked_at,
+-- locked_by, locked_until). At most @batch_size jobs per call, in the order of the claiming index (run_after,
+-- created_at, job_id); rows other sessions have locked (a worker completing, failing or heartbeating the job right
+-- now) are skipped (UPDLOCK, READPAST, ROWLOCK), so a reclaim never blocks the workers.
+-- Audit event per job (job_id, thread_id, actor NULL = the system): 'job.reclaimed' with data {"worker", "attempt",
+-- "max_attempts", "locked_until", "run_after"}, or 'job.dead' with data {"worker", "attempt", "max_attempts",
+-- "locked_until", "error"}.
+-- Returns one row: reclaimed (jobs back to retry), dead.
+-- Errors (docs/errors.md), raised before anything is written:
+--   50225 @batch_size not between 1 and 2000.
+CREATE OR ALTER PROCEDURE intake.sp_reclaim_jobs
+    @batch_size int = 100
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    -- READPAST needs READ COMMITTED (or REPEATABLE READ); a caller's SERIALIZABLE (TransactionScope's default)
+    -- would make it fail with error 650. Set here, the level reverts to the caller's when the procedure returns.
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+
+    DECLARE @now datetime2 = SYSUTCDATETIME();
+    DECLARE @stale TABLE (job_id bigint NOT NULL PRIMARY KEY);
+    DECLARE @outcome TABLE (
+        job_id bigint NOT NULL PRIMARY KEY,
+        workspace_id uniqueidentifier NOT NULL,
+        thread_id bigint NULL,
+        status varchar(16) NOT NULL,
+        attempts int NOT NULL,
+        max_attempts int NOT NULL,
+        run_after datetime2 NOT NULL,
+        last_error nvarchar(2000) NULL,
+        locked_by varchar(64) NOT NULL,
+        locked_until datetime2 NOT NULL,
+        created_at datetime2 NOT NULL
+    );
+
+    BEGIN TRY
+        IF @batch_size IS NULL OR @batch_size < 1 OR @batch_size > 2000
+            THROW 50225, N'sp_reclaim_jobs: @batch_size must be between 1 and 2000.', 1;
+
+        BEGIN TRANSACTION;
+
+        -- The expired leases are chosen first without update locks, then only those are locked (READPAST skips a row
+        -- a worker holds right now) and checked again, so running jobs whose lease is alive are never left locked.
+        INSERT INTO @stale (job_id)
+        SELECT TOP (@batch_size) j.job_id
+        FROM intake.jobs AS j WITH (READPAST)
+        WHERE
+            j.status = 'running'
+            AND j.locked_until <= @now
+        ORDER BY j.status ASC, j.run_after ASC, j.created_at ASC, j.job_id ASC;
+
+        -- One statement; on the right of SET every column still has its value from before the update.
+        UPDATE j
+        SET
+            j.status = CASE WHEN j.attempts >= j.max_attempts THEN 'dead' ELSE 'failed' END,
+            j.run_after = CASE WHEN j.attempts >= j.max_attempts THEN j.run_after ELSE @now END,
+            j.finished_at = CASE WHEN j.attempts >= j.max_attempts THEN @now END,
+            j.last_error = CONCAT(N'lease expired; worker ', j.locked_by, N' did not finish'),
+            j.locked_at = NULL,
+            j.locked_by = NULL,
+            j.locked_until = NULL,
+            j.updated_at = @now
+        OUTPUT
+            INSERTED.job_id,
+            INSERTED.workspace_id,
+            INSERTED.thread_id,
+            INSERTED.status,
+            INSERTED.attempts,
+            INSERTED.max_attempts,
+            INSERTED.run_after,
+            INSERTED.last_error,
+            DELETED.locked_by,
+            DELETED.locked_until,
+            INSERTED.created_at
+        INTO @outcome
+        FROM intake.jobs AS j WITH (UPDLOCK, READPAST, ROWLOCK)
+        INNER JOIN @stale AS x ON j.job_id = x.job_id
+        WHERE
+            j.status = 'running'
+            AND j.locked_until <= @now;
+
+        INSERT INTO intake.audit_events (workspace_id, thread_id, job_id, type, data_json, actor, created_at)
+        SELECT
+            o.workspace_id,
+            o.thread_id,
+            o.job_id,
+            CASE WHEN o.status = 'dead' THEN 'job.dead' ELSE 'job.reclaimed' END AS type,
+            (
+                SELECT
+                    o.locked_by AS worker,
+                    o.attempts AS attempt,
+                    o.max_attempts,
+                    o.locked_until,
+                    CASE WHEN o.status = 'failed' THEN o.run_after END AS run_after,
+                    CASE WHEN o.status = 'dead' THEN o.last_error END AS error
+                FOR JSON PATH, WITHOUT_ARRAY_WRAPPER
+            ) AS data_json,
+            NULL AS actor,
+            @now AS created_at
+        FROM @outcome AS o
+        ORDER BY o.run_after, o.created_at, o.job_id;
+
+        COMMIT TRANSACTION;
+
+        SELECT
+            COUNT(CASE WHEN o.status = 'failed' THEN 1 END) AS reclaimed,
+            COUNT(CASE WHEN o.status = 'dead' THEN 1 END) AS dead
+        FROM @outcome AS o;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
+-- wsdb:step 19 describe intake.sp_reclaim_jobs
+IF EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'intake', N'PROCEDURE', N'sp_reclaim_jobs', NULL, NULL))
+    EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Takes back running jobs (intake.jobs) whose lease ran out: their worker died. Retried at once, or dead.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_reclaim_jobs';
+ELSE
+    EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Takes back running jobs (intake.jobs) whose lease ran out: their worker died. Retried at once, or dead.', @level0type = N'SCHEMA', @level0name = N'intake', @level1type = N'PROCEDURE', @level1name = N'sp_reclaim_jobs';
+GO
+-- wsdb:guard gate: stop when the batch above failed
+IF @@ERROR <> 0 OR @@TRANCOUNT = 0
+    SET NOEXEC ON;
+GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_intake_core', '4668d867463d49d816a027ff9b1e9168a254015ceeca507af7da422086c50580', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_intake_core', '7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_intake_core: applied.';
 GO
@@ -1409,7 +2344,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_intake_core' AND h.checksum = '4668d867463d49d816a027ff9b1e9168a254015ceeca507af7da422086c50580'
+    WHERE h.migration_name = N'20261122_intake_core' AND h.checksum = '7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a'
 )
     THROW 50102, N'20261122_intake_core: not applied; its changes were rolled back (see the first error above).', 1;
 GO
