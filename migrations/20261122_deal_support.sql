@@ -9,7 +9,7 @@ Sources      sql/procedures/intake.sp_compute_deal_readiness.sql  sha256 6b21cbe
              sql/procedures/intake.sp_record_crm_write.sql  sha256 9d2410a9ebdc413c3df3f2520cd89782c33b89129e12e9c50c753f4d8097feea
              sql/procedures/intake.sp_record_deal_fact.sql  sha256 08eec0910ff9a98bf8a11455b1934d608b33a30d6fa4438ad1b74b63426c2a72
              sql/procedures/intake.sp_resolve_association.sql  sha256 a327a05deda691f781366425dba5ea4765a8dbed5f98e295eefb1dadc1fc208e
-             sql/procedures/intake.sp_upsert_deal.sql  sha256 816a411a88766043e8ec77d1cfc370032ed92591999c4394782efe22fb00ecda
+             sql/procedures/intake.sp_upsert_deal.sql  sha256 10f53cb00c6d44eb5312cd0c91ec5f8ee44761e7ec5cf19cb1a04f3a5d04fa35
              sql/tables/intake.association_candidates.sql  sha256 b3fc1a58e08e7e0bc1710150716ce9524b20a242b0562d007bd016cd4ca2f7ba
              sql/tables/intake.crm_write_log.sql  sha256 b42d523b15c5fac72ed7df0b5d66824bd8a45aa4e4c640109ac129732ea3c1c7
              sql/tables/intake.deal_facts.sql  sha256 53080d0d96300215c657eb56b550319a198c437263582482b3d0c758e3002010
@@ -17,7 +17,7 @@ Sources      sql/procedures/intake.sp_compute_deal_readiness.sql  sha256 6b21cbe
              sql/tables/intake.deals.sql  sha256 87519e8ef481fc7190acd1943bcf7ed3c350de2d1e89abb5d66d55e6605b6695
              sql/tables/intake.thread_links.sql  sha256 ed69657a93db2c1b007997fac249b826bbe6b76427c3e6e49488b3fcae183e17
 Builder      workstream-db 0.1.0
-Checksum     8d9d4508db8c07e04a73f81ba68025c56380c727f1ccdbbb6a51c34f697258ca
+Checksum     8925ea36fab3ba8e30826c14bd50110c5f0128cd5c6637493079efe40b70fdd0
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -63,17 +63,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_deal_support'
 );
-IF @applied = '8d9d4508db8c07e04a73f81ba68025c56380c727f1ccdbbb6a51c34f697258ca'
+IF @applied = '8925ea36fab3ba8e30826c14bd50110c5f0128cd5c6637493079efe40b70fdd0'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_deal_support: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '8d9d4508db8c07e04a73f81ba68025c56380c727f1ccdbbb6a51c34f697258ca'
+IF @applied IS NOT NULL AND @applied <> '8925ea36fab3ba8e30826c14bd50110c5f0128cd5c6637493079efe40b70fdd0'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_deal_support: applied before with checksum ', @applied,
-            N'; this file has 8d9d4508db8c07e04a73f81ba68025c56380c727f1ccdbbb6a51c34f697258ca. Released scripts must not change; nothing was done.'
+            N'; this file has 8925ea36fab3ba8e30826c14bd50110c5f0128cd5c6637493079efe40b70fdd0. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -1016,7 +1016,7 @@ CREATE OR ALTER PROCEDURE intake.sp_upsert_deal
     @crm varchar(max),
     @crm_deal_id varchar(max),
     @title nvarchar(max),
-    @stage nvarchar(max),
+    @stage nvarchar(max) = NULL,
     @primary_domain varchar(max) = NULL,
     @owner_user_id varchar(max) = NULL
 AS
@@ -2119,7 +2119,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_deal_support', '8d9d4508db8c07e04a73f81ba68025c56380c727f1ccdbbb6a51c34f697258ca', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_deal_support', '8925ea36fab3ba8e30826c14bd50110c5f0128cd5c6637493079efe40b70fdd0', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_deal_support: applied.';
 GO
@@ -2134,7 +2134,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_deal_support' AND h.checksum = '8d9d4508db8c07e04a73f81ba68025c56380c727f1ccdbbb6a51c34f697258ca'
+    WHERE h.migration_name = N'20261122_deal_support' AND h.checksum = '8925ea36fab3ba8e30826c14bd50110c5f0128cd5c6637493079efe40b70fdd0'
 )
     THROW 50102, N'20261122_deal_support: not applied; its changes were rolled back (see the first error above).', 1;
 GO

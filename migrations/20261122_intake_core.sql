@@ -4,10 +4,10 @@ Description  Intake core: the intake schema with workspaces, threads, messages, 
 Template     migrations/templates/20261122_intake_core.sql.j2  sha256 8ec01896f095ac682f0a2e6d44c77d48ef11143afcf61c8983cb70a1b1b00461
 Sources      sql/procedures/intake.sp_append_audit_event.sql  sha256 785d27cd7bbbaf83f5ee722bd2b391cffcc201bd929d1fb1ca3d5128f9418af4
              sql/procedures/intake.sp_claim_jobs.sql  sha256 775317eeef0c3f3b4b4d4fadbb03e010e781de85daca9437dc04a6bac7ef7f88
-             sql/procedures/intake.sp_complete_job.sql  sha256 6a829005a4a59af912e9c5ad5d772104d3ce0801c37a427c6ce9c197edfb8add
+             sql/procedures/intake.sp_complete_job.sql  sha256 af168cece5ca1cc49c90ef3639f7a0576e70dc986fa07c2f682861ecd07c2ed3
              sql/procedures/intake.sp_enqueue_job.sql  sha256 b9538ef37114c040a2589963e4f3ab5507266e79815688de9e9b620b2e2da9a0
-             sql/procedures/intake.sp_fail_job.sql  sha256 7f2ec7b44c549c5f9806a60883fbbd69d709fbffadca2658bba232191283be0c
-             sql/procedures/intake.sp_heartbeat_job.sql  sha256 7ba94f7ef1f528f7f00363d3144b7d53911e580c4b07947dc96ab69ddfe4c08e
+             sql/procedures/intake.sp_fail_job.sql  sha256 e17eaa3fd01ffcf8f57a1a3106d279ac6825a64c5ee403faa859e6c3fc288a2e
+             sql/procedures/intake.sp_heartbeat_job.sql  sha256 ce2dcb925c5745952840a205765ac5d7680e901807fab80f3c28128ee9e8d9ef
              sql/procedures/intake.sp_ingest_message.sql  sha256 d2a5aedfe5094042f2abe5155dc2fb8a03cdda2727695a2ca2c978436e2822c2
              sql/procedures/intake.sp_reclaim_jobs.sql  sha256 0e1eaf3323816fe5755790dd64d6aa2d80d2d3660c0736cde4487a0159b6d4be
              sql/security/intake.sql  sha256 217f47932559516d39406222e3c473faabaf150aed3ecc89732a1998ee1e8dfd
@@ -22,7 +22,7 @@ Sources      sql/procedures/intake.sp_append_audit_event.sql  sha256 785d27cd7bb
              sql/tables/intake.threads.sql  sha256 f332a72bd489e789fe635d89d60d571bb29113d033e61d207a12d9d9707dca59
              sql/tables/intake.workspaces.sql  sha256 357d02c7aef04599bbdde9f11435ea35f0a8137a86f78d52e77ea31b8b7fd99d
 Builder      workstream-db 0.1.0
-Checksum     7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a
+Checksum     1952bd3f25d33815565a4dbd36913339c353388b082adc38bfc5fd92142d2370
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -68,17 +68,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_intake_core'
 );
-IF @applied = '7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a'
+IF @applied = '1952bd3f25d33815565a4dbd36913339c353388b082adc38bfc5fd92142d2370'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_intake_core: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a'
+IF @applied IS NOT NULL AND @applied <> '1952bd3f25d33815565a4dbd36913339c353388b082adc38bfc5fd92142d2370'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_intake_core: applied before with checksum ', @applied,
-            N'; this file has 7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a. Released scripts must not change; nothing was done.'
+            N'; this file has 1952bd3f25d33815565a4dbd36913339c353388b082adc38bfc5fd92142d2370. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -1807,10 +1807,13 @@ GO
 -- Errors (docs/errors.md), raised before anything is written:
 --   50216 @worker missing, empty or longer than 64 characters, 50217 @lease_seconds not between 1 and 86400 (one
 --   day), 50218 the job is not held by @worker (unknown, not running, or held by another worker).
+-- @attempt (the attempts value sp_claim_jobs returned with the job) is the claim token: when given, a call from an
+-- attempt that was reclaimed and claimed again (even by the same worker name) no longer matches. Workers should pass it.
 CREATE OR ALTER PROCEDURE intake.sp_heartbeat_job
     @job_id bigint,
     @worker varchar(65),
-    @lease_seconds int = 300
+    @lease_seconds int = 300,
+    @attempt int = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -1848,7 +1851,8 @@ BEGIN
         WHERE
             j.job_id = @job_id
             AND j.status = 'running'
-            AND j.locked_by = @worker;
+            AND j.locked_by = @worker
+            AND (@attempt IS NULL OR j.attempts = @attempt);
         SET @held = @@ROWCOUNT;
 
         IF @held = 0
@@ -1901,10 +1905,13 @@ GO
 -- Errors (docs/errors.md), raised before anything is written:
 --   50219 @worker missing, empty or longer than 64 characters, 50220 @result_json not a JSON object or array,
 --   50221 the job is not held by @worker (unknown, not running, or held by another worker).
+-- @attempt (the attempts value sp_claim_jobs returned with the job) is the claim token: when given, a call from an
+-- attempt that was reclaimed and claimed again (even by the same worker name) no longer matches. Workers should pass it.
 CREATE OR ALTER PROCEDURE intake.sp_complete_job
     @job_id bigint,
     @worker varchar(65),
-    @result_json nvarchar(max) = NULL
+    @result_json nvarchar(max) = NULL,
+    @attempt int = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -1944,7 +1951,8 @@ BEGIN
         WHERE
             j.job_id = @job_id
             AND j.status = 'running'
-            AND j.locked_by = @worker;
+            AND j.locked_by = @worker
+            AND (@attempt IS NULL OR j.attempts = @attempt);
 
         IF @workspace_id IS NULL
             BEGIN
@@ -2036,12 +2044,15 @@ GO
 --   50222 @worker (missing, empty or longer than 64 characters) or @error (missing or empty),
 --   50223 @backoff_seconds / @max_backoff_seconds out of range (0 <= backoff <= max backoff <= 2592000, 30 days),
 --   50224 the job is not held by @worker (unknown, not running, or held by another worker).
+-- @attempt (the attempts value sp_claim_jobs returned with the job) is the claim token: when given, a call from an
+-- attempt that was reclaimed and claimed again (even by the same worker name) no longer matches. Workers should pass it.
 CREATE OR ALTER PROCEDURE intake.sp_fail_job
     @job_id bigint,
     @worker varchar(65),
     @error nvarchar(2000),
     @backoff_seconds int = 30,
-    @max_backoff_seconds int = 3600
+    @max_backoff_seconds int = 3600,
+    @attempt int = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -2096,7 +2107,8 @@ BEGIN
         WHERE
             j.job_id = @job_id
             AND j.status = 'running'
-            AND j.locked_by = @worker;
+            AND j.locked_by = @worker
+            AND (@attempt IS NULL OR j.attempts = @attempt);
 
         IF @workspace_id IS NULL
             BEGIN
@@ -2329,7 +2341,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_intake_core', '7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_intake_core', '1952bd3f25d33815565a4dbd36913339c353388b082adc38bfc5fd92142d2370', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_intake_core: applied.';
 GO
@@ -2344,7 +2356,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_intake_core' AND h.checksum = '7626af962ae171a43ed3f7b8bb2799b0d5cab806889b14439f17dd4d62acc05a'
+    WHERE h.migration_name = N'20261122_intake_core' AND h.checksum = '1952bd3f25d33815565a4dbd36913339c353388b082adc38bfc5fd92142d2370'
 )
     THROW 50102, N'20261122_intake_core: not applied; its changes were rolled back (see the first error above).', 1;
 GO

@@ -11,10 +11,13 @@
 -- Errors (docs/errors.md), raised before anything is written:
 --   50219 @worker missing, empty or longer than 64 characters, 50220 @result_json not a JSON object or array,
 --   50221 the job is not held by @worker (unknown, not running, or held by another worker).
+-- @attempt (the attempts value sp_claim_jobs returned with the job) is the claim token: when given, a call from an
+-- attempt that was reclaimed and claimed again (even by the same worker name) no longer matches. Workers should pass it.
 CREATE OR ALTER PROCEDURE intake.sp_complete_job
     @job_id bigint,
     @worker varchar(65),
-    @result_json nvarchar(max) = NULL
+    @result_json nvarchar(max) = NULL,
+    @attempt int = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -54,7 +57,8 @@ BEGIN
         WHERE
             j.job_id = @job_id
             AND j.status = 'running'
-            AND j.locked_by = @worker;
+            AND j.locked_by = @worker
+            AND (@attempt IS NULL OR j.attempts = @attempt);
 
         IF @workspace_id IS NULL
             BEGIN

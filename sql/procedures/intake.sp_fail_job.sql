@@ -14,12 +14,15 @@
 --   50222 @worker (missing, empty or longer than 64 characters) or @error (missing or empty),
 --   50223 @backoff_seconds / @max_backoff_seconds out of range (0 <= backoff <= max backoff <= 2592000, 30 days),
 --   50224 the job is not held by @worker (unknown, not running, or held by another worker).
+-- @attempt (the attempts value sp_claim_jobs returned with the job) is the claim token: when given, a call from an
+-- attempt that was reclaimed and claimed again (even by the same worker name) no longer matches. Workers should pass it.
 CREATE OR ALTER PROCEDURE intake.sp_fail_job
     @job_id bigint,
     @worker varchar(65),
     @error nvarchar(2000),
     @backoff_seconds int = 30,
-    @max_backoff_seconds int = 3600
+    @max_backoff_seconds int = 3600,
+    @attempt int = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -74,7 +77,8 @@ BEGIN
         WHERE
             j.job_id = @job_id
             AND j.status = 'running'
-            AND j.locked_by = @worker;
+            AND j.locked_by = @worker
+            AND (@attempt IS NULL OR j.attempts = @attempt);
 
         IF @workspace_id IS NULL
             BEGIN

@@ -9,10 +9,13 @@
 -- Errors (docs/errors.md), raised before anything is written:
 --   50216 @worker missing, empty or longer than 64 characters, 50217 @lease_seconds not between 1 and 86400 (one
 --   day), 50218 the job is not held by @worker (unknown, not running, or held by another worker).
+-- @attempt (the attempts value sp_claim_jobs returned with the job) is the claim token: when given, a call from an
+-- attempt that was reclaimed and claimed again (even by the same worker name) no longer matches. Workers should pass it.
 CREATE OR ALTER PROCEDURE intake.sp_heartbeat_job
     @job_id bigint,
     @worker varchar(65),
-    @lease_seconds int = 300
+    @lease_seconds int = 300,
+    @attempt int = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -50,7 +53,8 @@ BEGIN
         WHERE
             j.job_id = @job_id
             AND j.status = 'running'
-            AND j.locked_by = @worker;
+            AND j.locked_by = @worker
+            AND (@attempt IS NULL OR j.attempts = @attempt);
         SET @held = @@ROWCOUNT;
 
         IF @held = 0

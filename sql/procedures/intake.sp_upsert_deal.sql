@@ -18,7 +18,7 @@ CREATE OR ALTER PROCEDURE intake.sp_upsert_deal
     @crm varchar(max),
     @crm_deal_id varchar(max),
     @title nvarchar(max),
-    @stage nvarchar(max),
+    @stage nvarchar(max) = NULL,
     @primary_domain varchar(max) = NULL,
     @owner_user_id varchar(max) = NULL
 AS

@@ -1291,3 +1291,25 @@ def test_eight_workers_claiming_2000_jobs_complete_every_job_exactly_once(wsdb_d
             {"type": "job.claimed", "events": JOBS, "jobs": JOBS},
             {"type": "job.succeeded", "events": JOBS, "jobs": JOBS},
         ]
+
+
+def test_a_stale_attempt_cannot_heartbeat_complete_or_fail_the_job_once_it_was_claimed_again(db):
+    def reclaimed_and_claimed_again() -> int:
+        """A job claimed by w1 (attempt 1), reclaimed after its lease, and claimed by w1 again (attempt 2)."""
+        workspace_id = workspace(db)
+        job_id = enqueued_id(db, workspace_id)
+        [first] = claim(db, "w1", batch_size=1, workspace_id=workspace_id)
+        assert (first["job_id"], first["attempts"]) == (job_id, 1)
+        expire_lease(db, job_id)
+        reclaim(db, batch_size=2000)
+        [second] = claim(db, "w1", batch_size=1, workspace_id=workspace_id)
+        assert (second["job_id"], second["attempts"]) == (job_id, 2)
+        return job_id
+
+    for call, number in ((heartbeat, 50218), (complete, 50221), (fail, 50224)):
+        job_id = reclaimed_and_claimed_again()
+        with db.expect_error(number):
+            call(db, job_id, "w1", attempt=1)
+
+    job_id = reclaimed_and_claimed_again()
+    assert complete(db, job_id, "w1", attempt=2)["status"] == "succeeded"
