@@ -224,8 +224,27 @@ INNER JOIN sys.schemas AS s ON s.schema_id = o.schema_id
 LEFT JOIN sys.objects AS p ON p.object_id = o.parent_object_id
 WHERE
     o.is_ms_shipped = 0 AND {_USER_SCHEMA}
-    AND o.type NOT IN ('U', 'ET', 'V', 'P', 'FN', 'IF', 'TF', 'TR', 'PK', 'UQ', 'F', 'C', 'D', 'R', 'IT', 'S')
+    AND o.type NOT IN ('U', 'ET', 'V', 'P', 'FN', 'IF', 'TF', 'TR', 'PK', 'UQ', 'F', 'C', 'D', 'R', 'IT', 'S', 'SP')
 ORDER BY s.name, o.name""",
+    "security_policies": f"""
+SELECT
+    s.name AS schema_name,
+    sp.name AS policy_name,
+    sp.is_enabled,
+    sp.is_schema_bound,
+    pr.security_predicate_id,
+    pr.predicate_type_desc,
+    pr.predicate_definition,
+    pr.operation_desc,
+    ts.name AS table_schema,
+    t.name AS table_name
+FROM sys.security_policies AS sp
+INNER JOIN sys.schemas AS s ON s.schema_id = sp.schema_id
+LEFT JOIN sys.security_predicates AS pr ON pr.object_id = sp.object_id
+LEFT JOIN sys.objects AS t ON t.object_id = pr.target_object_id
+LEFT JOIN sys.schemas AS ts ON ts.schema_id = t.schema_id
+WHERE sp.is_ms_shipped = 0 AND {_USER_SCHEMA}
+ORDER BY s.name, sp.name, pr.security_predicate_id""",
     "extended_properties": f"""
 SELECT
     ep.class AS property_class,
@@ -432,6 +451,8 @@ class _Writer:
             self.table(schema, table, table_rows[0])
         for row in self.rows["modules"]:
             self.module(row)
+        for (schema, name), rows in _groups(self.rows["security_policies"], "schema_name", "policy_name").items():
+            self.policy(schema, name, rows)
         for row in self.rows["objects"]:
             self.other_object(row)
         self.properties()
@@ -571,6 +592,27 @@ class _Writer:
         self.lines.extend(str(definition).replace("\r\n", "\n").rstrip().split("\n"))
         self.end()
         self.written.add((kind, key(schema, name)))
+
+    def policy(self, schema: str, name: str, rows: list[dict[str, Any]]) -> None:
+        """A security policy: ``predicate_definition`` is stored as ``([s].[f]([col]))``; one pair of parentheses goes."""
+        owner = ("policy", schema, name)
+        self.begin("policy", owner)
+        self.lines.append(f"CREATE SECURITY POLICY {quote(schema)}.{quote(name)}")
+        predicates = [r for r in rows if r.get("security_predicate_id") is not None]
+        for number, row in enumerate(predicates):
+            definition = str(row["predicate_definition"]).strip()
+            if definition.startswith("(") and definition.endswith(")"):
+                definition = definition[1:-1]
+            operation = f" {str(row['operation_desc']).replace('_', ' ')}" if row.get("operation_desc") else ""
+            comma = "," if number < len(predicates) - 1 else ""
+            self.lines.append(
+                f"ADD {row['predicate_type_desc']} PREDICATE {definition} ON {quote(row['table_schema'])}.{quote(row['table_name'])}{operation}{comma}"
+            )
+        state = "ON" if _flag(rows[0].get("is_enabled")) else "OFF"
+        binding = "ON" if _flag(rows[0].get("is_schema_bound")) else "OFF"
+        self.lines.append(f"WITH (STATE = {state}, SCHEMABINDING = {binding});")
+        self.end()
+        self.written.add(("policy", key(schema, name)))
 
     def other_object(self, row: dict[str, Any]) -> None:
         """A trigger, sequence, synonym, type, CLR object …: reported, not modelled."""

@@ -53,6 +53,7 @@ CODES: dict[str, Code] = {
         Code("E208", "foreign key column types differ from the referenced key"),
         Code("E209", "column count mismatch"),
         Code("E210", "unknown table alias"),
+        Code("E211", "security policy predicate that SQL Server would refuse (duplicate, or not an inline table function)"),
         # Identity and naming
         Code("E300", "file path does not match the object it defines"),
         Code("E301", "file defines more than one object"),

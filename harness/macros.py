@@ -21,8 +21,11 @@ Macros, all returning an empty string:
 - ``create_index(name)``: one index from its table file.
 - ``drop_index(name)``: ``DROP INDEX`` one the database has at this point; a ``create_index`` of the
   same name after it recreates the index as ``sql/`` now defines it.
-- ``create_module(name)``: a view, function or procedure file (``CREATE OR ALTER``).
+- ``create_module(name)``: a view, function or procedure file (``CREATE OR ALTER``), or a security
+  policy (``CREATE SECURITY POLICY``; only where it does not exist yet).
 - ``load_data(table)``: the reference-data script ``sql/data/<table>.sql``.
+- ``create_role(name, reason)``: ``CREATE ROLE`` unless the database has it (roles are not modelled, so the
+  replay skips the step).
 - ``{% call sql("what it is") %} … {% endcall %}``: literal SQL, for what ``sql/`` no longer holds
   (an older version of a view); split on GO; what it creates is read from it.
 """
@@ -30,6 +33,7 @@ Macros, all returning an empty string:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +104,7 @@ class Plan:
             "create_module": self.create_module,
             "load_data": self.load_data,
             "sql": self.sql,
+            "create_role": self.create_role,
         }
 
     # -- macros ------------------------------------------------------------------------------------
@@ -282,9 +287,12 @@ class Plan:
         raise MacroError(f"drop_index({name}): no table has that index at this point")
 
     def create_module(self, name: str) -> str:
+        policy = self.target.policies.get(key(name))
+        if policy is not None:
+            return self._policy(policy)
         obj = self.target.views.get(key(name)) or self.target.routines.get(key(name))
         if obj is None:
-            raise MacroError(f"create_module({name}): sql/ defines no view, function or procedure of that name")
+            raise MacroError(f"create_module({name}): sql/ defines no view, function, procedure or security policy of that name")
         text = self._read_source(obj.location.path)
         self.steps.append(self._module_step(obj, [b.text.strip("\n") + "\n" for b in split_batches(text) if not b.is_blank()]))
         return ""
@@ -305,6 +313,20 @@ class Plan:
         )
         return ""
 
+    def create_role(self, name: str, reason: str) -> str:
+        """A database role, created when the database has none of that name (roles are not part of the model)."""
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name or ""):
+            raise MacroError(f"create_role({name!r}): a role name is lower-case letters, digits and underscores")
+        if not (reason or "").strip():
+            raise MacroError(f"create_role({name}): say what the role is for")
+        batch = (
+            f"-- {reason.strip()}\n"
+            f"IF DATABASE_PRINCIPAL_ID(N'{name}') IS NULL\n"
+            f"    CREATE ROLE {name} AUTHORIZATION dbo;\n"
+        )
+        self.steps.append(Step("role", f"role {name}", [batch]))
+        return ""
+
     def sql(self, what: str = "literal SQL", caller=None) -> str:
         """Literal SQL (a call block): its batches run as written; what it creates is read from it."""
         text = caller()
@@ -318,6 +340,25 @@ class Plan:
         else:
             defines = set(scratch.tables) | set(scratch.views) | set(scratch.routines)
             self.steps.append(Step("sql", what, batches, defines=defines))
+        return ""
+
+    def _policy(self, policy) -> str:
+        """A security policy (CREATE only: a policy that exists must be dropped first, with a literal sql block)."""
+        if key(policy.full_name) in self.state.policies:
+            raise MacroError(f"create_module({policy.full_name}): the security policy exists at this point; drop it first")
+        text = self._read_source(policy.location.path)
+        needs = {f"schema:{key(policy.schema)}"}
+        for predicate in policy.predicates:
+            needs |= {key(predicate.function), key(predicate.table)}
+        self.steps.append(
+            Step(
+                "policy",
+                f"security policy {policy.full_name}",
+                [b.text.strip("\n") + "\n" for b in split_batches(text) if not b.is_blank()],
+                defines={policy.key},
+                needs=needs,
+            )
+        )
         return ""
 
     def _module_step(self, obj: View | Routine, batches: list[str], label: str | None = None) -> Step:

@@ -159,6 +159,36 @@ class Routine(SchemaObject):
 
 
 @dataclass
+class Predicate:
+    """One predicate of a security policy: ``ADD FILTER|BLOCK PREDICATE function(arguments) ON table [operation]``."""
+
+    kind: str  # "FILTER" or "BLOCK"
+    function: str  # "schema.function" as written
+    arguments: list[str]  # column names of the table
+    table: str  # "schema.table" as written
+    operation: str | None  # BLOCK only: "AFTER INSERT", "AFTER UPDATE", "BEFORE UPDATE", "BEFORE DELETE"; None = all
+    location: Location
+
+    @property
+    def signature(self) -> tuple:
+        """What makes two predicates the same (case-insensitive names, argument order kept)."""
+        return (self.kind, self.function.lower(), tuple(a.lower() for a in self.arguments), self.table.lower(), self.operation)
+
+
+@dataclass
+class SecurityPolicy(SchemaObject):
+    """A row-level security policy (``CREATE SECURITY POLICY``) and its predicates."""
+
+    schema: str
+    name: str
+    location: Location
+    predicates: list[Predicate] = field(default_factory=list)
+    state: bool = True  # WITH (STATE = ON)
+    schemabinding: bool = True  # WITH (SCHEMABINDING = ON), the default
+    description: str | None = None
+
+
+@dataclass
 class Schema:
     name: str
     location: Location
@@ -195,6 +225,7 @@ class Catalog:
     tables: dict[str, Table] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)
     routines: dict[str, Routine] = field(default_factory=dict)
+    policies: dict[str, SecurityPolicy] = field(default_factory=dict)
     scripts: list[Script] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
 
@@ -203,4 +234,4 @@ class Catalog:
         return self.tables.get(k) or self.views.get(k)
 
     def object_count(self) -> int:
-        return len(self.schemas) + len(self.tables) + len(self.views) + len(self.routines) + len(self.scripts)
+        return len(self.schemas) + len(self.tables) + len(self.views) + len(self.routines) + len(self.policies) + len(self.scripts)

@@ -375,6 +375,11 @@ def _listing(items: list[str]) -> str:
     return "(" + ", ".join(items) + ")"
 
 
+def _predicate_text(predicate) -> str:
+    on = f" {predicate.operation}" if predicate.operation else ""
+    return f"{predicate.kind} PREDICATE {predicate.function}({', '.join(predicate.arguments)}) ON {predicate.table}{on}"
+
+
 def _clustered(constraint: Constraint) -> bool:
     """Effective clustering: a PK is clustered and a UNIQUE constraint nonclustered unless said otherwise."""
     if constraint.clustered is not None:
@@ -518,6 +523,10 @@ class _Differ:
             self.expected.routines, self.actual.routines, lambda r: r.full_name, lambda r: r.location, lambda r: f"{r.kind} "
         ):
             self.routine(expected, actual)
+        for expected, actual in self.presence(
+            self.expected.policies, self.actual.policies, lambda p: p.full_name, lambda p: p.location, "security policy "
+        ):
+            self.policy(expected, actual)
         self.scripts()
 
     def schemas(self) -> None:
@@ -736,6 +745,24 @@ class _Differ:
                 )
         if expected.columns and actual.columns and _names(expected.columns) != _names(actual.columns):
             self.pair(expected.location, subject, f"columns {_listing(expected.columns)}", _listing(actual.columns))
+
+    # -- security policies ---------------------------------------------------------------------
+    def policy(self, expected, actual) -> None:
+        """STATE, SCHEMABINDING and the predicates (kind, function, arguments, table, operation) of one policy."""
+        subject = f"security policy {expected.full_name}"
+        at = expected.location
+        for option in ("state", "schemabinding"):
+            if getattr(expected, option) != getattr(actual, option):
+                show = lambda on: f"{option.upper()} = {'ON' if on else 'OFF'}"  # noqa: E731
+                self.pair(at, subject, show(getattr(expected, option)), show(getattr(actual, option)))
+        theirs = {p.signature for p in actual.predicates}
+        ours = {p.signature for p in expected.predicates}
+        for predicate in expected.predicates:
+            if predicate.signature not in theirs:
+                self.add(predicate.location, subject, f"{_predicate_text(predicate)}: {self.el}, missing {self.al}")
+        for predicate in actual.predicates:
+            if predicate.signature not in ours:
+                self.add(at, subject, f"{_predicate_text(predicate)}: missing {self.el}, {self.al}")
 
     # -- routines ------------------------------------------------------------------------------
     def routine(self, expected: Routine, actual: Routine) -> None:

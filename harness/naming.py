@@ -21,6 +21,7 @@ from .model import Catalog, Table
 TENANT_COLUMNS = {"org_id", "workspace_id"}
 FOLDER_OF = {
     "schema": "security",
+    "policy": "security",
     "table": "tables",
     "index": "tables",
     "view": "views",

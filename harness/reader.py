@@ -27,9 +27,11 @@ from .model import (
     Index,
     Location,
     Parameter,
+    Predicate,
     Routine,
     Schema,
     Script,
+    SecurityPolicy,
     SourceFile,
     Table,
     View,
@@ -130,6 +132,9 @@ class FileReader:
             return
         if self._is_routine(tokens):
             self._routine(tokens, batch.text, batch.start_line)
+            return
+        if [word(t) for t in tokens[:3]] == ["CREATE", "SECURITY", "POLICY"]:
+            self._policy(tokens)
             return
         pieces = split(tokens)
         if data_target is not None or (self.source.kind == "data" and not _creates_schema(pieces)):
@@ -438,6 +443,87 @@ class FileReader:
             self._fallback(routine, source, start_line, errors)
         self.register(kind, routine.key, line, self.catalog.routines, routine)
 
+    # -- security policies ---------------------------------------------------------------------
+    _OPERATIONS = {("AFTER", "INSERT"), ("AFTER", "UPDATE"), ("BEFORE", "UPDATE"), ("BEFORE", "DELETE")}
+
+    def _policy(self, tokens: list[Token]) -> None:
+        """``CREATE SECURITY POLICY s.p ADD FILTER|BLOCK PREDICATE s.f(col, …) ON s.t [operation], … WITH (…)``,
+        read from its tokens (sqlglot has no grammar for it)."""
+        line = tokens[0].line
+        i, parts = _dotted_at(tokens, 3)
+        if len(parts) != 2:
+            self.finding(line, "E207", f"security policy {'.'.join(parts)} is not schema-qualified")
+            return
+        policy = SecurityPolicy(parts[0], parts[1], self.loc(line), description=self.comments.object_description(line))
+        n = len(tokens)
+        while i < n:
+            w = word(tokens[i])
+            at = tokens[i].line
+            if tokens[i].token_type == TokenType.COMMA:
+                i += 1
+            elif w == "ADD":
+                predicate, i = self._predicate(tokens, i + 1)
+                if predicate is None:
+                    return
+                policy.predicates.append(predicate)
+            elif w == "WITH" and i + 1 < n and tokens[i + 1].token_type == TokenType.L_PAREN:
+                end = _matching_paren(tokens, i + 1)
+                for option in _split_commas(tokens[i + 2 : end]):
+                    words = [word(t) for t in option]
+                    if len(words) == 3 and option[1].token_type == TokenType.EQ and words[2] in ("ON", "OFF") and words[0] in ("STATE", "SCHEMABINDING"):
+                        setattr(policy, "state" if words[0] == "STATE" else "schemabinding", words[2] == "ON")
+                    else:
+                        self.finding(option[0].line, "E100", f"security policy {policy.full_name}: option {_join(option)} not understood")
+                i = end + 1
+            elif w == "NOT" and [word(t) for t in tokens[i : i + 3]] == ["NOT", "FOR", "REPLICATION"]:
+                i += 3
+            elif tokens[i].token_type == TokenType.SEMICOLON:
+                i += 1
+            else:
+                self.finding(at, "E100", f"security policy {policy.full_name}: {tokens[i].text} not understood")
+                return
+        if not policy.predicates:
+            self.finding(line, "E100", f"security policy {policy.full_name} has no predicate")
+        self.register("policy", policy.key, line, self.catalog.policies, policy)
+
+    def _predicate(self, tokens: list[Token], i: int) -> tuple[Predicate | None, int]:
+        """``[FILTER|BLOCK] PREDICATE s.f(args) ON s.t [AFTER INSERT|…]`` from ``tokens[i:]``."""
+        line = tokens[i].line if i < len(tokens) else tokens[-1].line
+        kind = "FILTER"
+        if i < len(tokens) and word(tokens[i]) in ("FILTER", "BLOCK"):
+            kind = word(tokens[i])
+            i += 1
+        if i >= len(tokens) or word(tokens[i]) != "PREDICATE":
+            self.finding(line, "E100", "security policy: expected [FILTER | BLOCK] PREDICATE")
+            return None, len(tokens)
+        i, function = _dotted_at(tokens, i + 1)
+        if i >= len(tokens) or tokens[i].token_type != TokenType.L_PAREN:
+            self.finding(line, "E100", f"security policy: predicate {'.'.join(function)} without arguments")
+            return None, len(tokens)
+        end = _matching_paren(tokens, i)
+        arguments = []
+        for argument in _split_commas(tokens[i + 1 : end]):
+            if len(argument) != 1 or argument[0].token_type not in (TokenType.VAR, TokenType.IDENTIFIER):
+                self.finding(argument[0].line, "E100", f"security policy: predicate argument {_join(argument)} is not a column")
+                return None, len(tokens)
+            arguments.append(argument[0].text)
+        i = end + 1
+        if i >= len(tokens) or word(tokens[i]) != "ON":
+            self.finding(line, "E100", f"security policy: predicate {'.'.join(function)} has no ON table")
+            return None, len(tokens)
+        i, table = _dotted_at(tokens, i + 1)
+        operation = None
+        pair = tuple(word(t) for t in tokens[i : i + 2])
+        if pair in self._OPERATIONS:
+            operation = " ".join(pair)
+            i += 2
+        if operation is not None and kind == "FILTER":
+            self.finding(line, "E100", "security policy: a FILTER predicate takes no operation")
+        for what, parts in (("function", function), ("table", table)):
+            if len(parts) != 2:
+                self.finding(line, "E207", f"security policy: predicate {what} {'.'.join(parts)} is not schema-qualified")
+        return Predicate(kind, ".".join(function), arguments, ".".join(table), operation, self.loc(line)), i
+
     def _routine_header(self, routine: Routine, tokens: list[Token], i: int) -> int | None:
         """Read parameters and RETURNS from ``tokens[i:]``; return the index of the first body token."""
         n = len(tokens)
@@ -508,6 +594,19 @@ class FileReader:
 
 def _creates_schema(pieces: list[Slice]) -> bool:
     return any([word(t) for t in piece.tokens[:2]] == ["CREATE", "SCHEMA"] for piece in pieces)
+
+
+def _dotted_at(tokens: list[Token], i: int) -> tuple[int, list[str]]:
+    """A dotted name starting at ``tokens[i]``: (index after it, its parts)."""
+    parts: list[str] = []
+    while i < len(tokens) and tokens[i].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+        parts.append(tokens[i].text)
+        i += 1
+        if i < len(tokens) and tokens[i].token_type == TokenType.DOT:
+            i += 1
+            continue
+        break
+    return i, parts
 
 
 def _matching_paren(tokens: list[Token], i: int) -> int:

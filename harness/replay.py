@@ -80,6 +80,8 @@ class MigrationReader(FileReader):
             words = marker[1] if marker else []
             if len(words) >= 3 and words[1] == "data":
                 self.read_batch(batch, data_target=words[2])
+            elif len(words) >= 2 and words[1] == "role":
+                continue  # roles are not part of the model
             elif "extendedproperty" in batch.text.lower():
                 self.properties(batch)
             else:

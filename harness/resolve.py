@@ -86,10 +86,39 @@ class Resolver:
             self._guarded(view.location, f"view {view.full_name}", self.view_columns, view)
         for routine in self.catalog.routines.values():
             self._guarded(routine.location, f"{routine.kind} {routine.full_name}", self.routine, routine)
+        for policy in self.catalog.policies.values():
+            self._guarded(policy.location, f"security policy {policy.full_name}", self.policy, policy)
         for script in self.catalog.scripts:
             ctx = Context(script.location.path, script.location.line, f"data script {script.target}")
             for statement in script.body:
                 self._guarded(script.location, ctx.what, self.statement, statement, ctx)
+
+    def policy(self, policy) -> None:
+        """Each predicate: an inline table function of the right arity, a table, columns of it; no duplicates."""
+        path = policy.location.path
+        seen: set[tuple] = set()
+        for predicate in policy.predicates:
+            line = predicate.location.line
+            what = f"security policy {policy.full_name}"
+            routine = self.catalog.routines.get(predicate.function.lower())
+            if routine is None or routine.kind != "function":
+                self.sink.add(path, line, "E205", f"{what}: unknown function {predicate.function}")
+            elif (routine.returns or "").lower() != "table" or routine.return_query is None:
+                self.sink.add(path, line, "E211", f"{what}: {predicate.function} is not an inline table-valued function")
+            elif len(routine.parameters) != len(predicate.arguments):
+                self.sink.add(path, line, "E209", f"{what}: {predicate.function} takes {len(routine.parameters)} argument(s), given {len(predicate.arguments)}")
+            table = self.catalog.tables.get(predicate.table.lower())
+            if table is None:
+                self.sink.add(path, line, "E200", f"{what}: unknown table {predicate.table}")
+            else:
+                for argument in predicate.arguments:
+                    if table.column(argument) is None:
+                        self.sink.add(path, line, "E201", f"{what}: {predicate.table} has no column {argument}{_suggest(argument, table.columns)}")
+            slot = (predicate.kind, predicate.table.lower(), predicate.operation if predicate.kind == "BLOCK" else None)
+            if slot in seen:
+                on = f" {predicate.operation}" if predicate.operation else ""
+                self.sink.add(path, line, "E211", f"{what}: a second {predicate.kind} predicate on {predicate.table}{on}")
+            seen.add(slot)
 
     def _guarded(self, location, what: str, func, *args) -> None:
         """Analyse one object; an unexpected failure becomes a finding, not a crash of the whole run."""

@@ -39,7 +39,7 @@ EXPECTED_LABEL = "in sql/"
 ACTUAL_LABEL = "in the database"
 FORMATS = ("text", "json", "junit")
 
-_FOLDERS = {"schema": "security", "table": "tables", "view": "views", "procedure": "procedures", "function": "functions"}
+_FOLDERS = {"schema": "security", "policy": "security", "table": "tables", "view": "views", "procedure": "procedures", "function": "functions"}
 
 
 def verify_database(connection: Connection, target: Catalog) -> list[Difference]:

@@ -763,8 +763,7 @@ def committed(wsdb_database) -> Iterator[Committed]:
             connection.execute("IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;")
             for workspace_id in created:
                 for table in CLEANUP:
-                    schema, name = table.split(".")
-                    connection.execute(f"DELETE FROM [{schema}].[{name}] WHERE workspace_id = ?;", (workspace_id,))
+                    ws.purge_rows(connection, table, workspace_id)
         finally:
             connection.close()
 

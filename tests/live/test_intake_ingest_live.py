@@ -480,8 +480,7 @@ def committed_workspace(url, name: str) -> Iterator[tuple[LiveSession, uuid.UUID
                 connection.execute("IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;")
                 for table in ("intake.audit_events", "intake.crm_write_log", "intake.messages", "intake.threads",
                               "intake.deals", "intake.workspaces"):
-                    schema, name_ = table.split(".")
-                    connection.execute(f"DELETE FROM [{schema}].[{name_}] WHERE workspace_id = ?;", (ws_id,))
+                    ws.purge_rows(connection, table, ws_id)
         finally:
             connection.close()
 

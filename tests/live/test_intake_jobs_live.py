@@ -224,7 +224,7 @@ def committed_workspace(url, name: str) -> Iterator[CommittedWorkspace]:
         try:
             if workspace_id is not None:
                 connection.execute("IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;")
-                connection.execute("DELETE FROM intake.audit_events WHERE workspace_id = ?;", (workspace_id,))
+                ws.purge_rows(connection, "intake.audit_events", workspace_id)
                 connection.execute("DELETE FROM intake.jobs WHERE workspace_id = ?;", (workspace_id,))
                 connection.execute("DELETE FROM intake.threads WHERE workspace_id = ?;", (workspace_id,))
                 connection.execute("DELETE FROM intake.workspaces WHERE workspace_id = ?;", (workspace_id,))

@@ -137,6 +137,28 @@ def events(db, org_id: int, item_type: str | None = None, item_id: int | None = 
     return rows
 
 
+PURGE_AUDIT = (
+    "BEGIN TRANSACTION; "
+    "ALTER SECURITY POLICY intake.audit_append_only WITH (STATE = OFF); "
+    "DELETE FROM intake.audit_events WHERE workspace_id = ?; "
+    "ALTER SECURITY POLICY intake.audit_append_only WITH (STATE = ON); "
+    "COMMIT TRANSACTION;"
+)
+
+
+def purge_rows(connection, table: str, workspace_id: Any) -> None:
+    """Test cleanup of committed rows: DELETE a workspace's rows of ``table`` (``schema.table``).
+
+    The audit log is append-only for every user (intake.audit_append_only); a purge, as a DBA's retention job would,
+    switches that policy off and on again inside one transaction, so no other session ever sees it off.
+    """
+    if table.lower() == "intake.audit_events":
+        connection.execute(PURGE_AUDIT, (workspace_id,))
+        return
+    schema, name = table.split(".")
+    connection.execute(f"DELETE FROM [{schema}].[{name}] WHERE workspace_id = ?;", (workspace_id,))
+
+
 def count(db, table: str, where: str = "", *params: Any) -> int:
     """COUNT(*) of a table, optionally filtered (for "writes nothing" checks)."""
     schema, name = table.split(".")
