@@ -170,14 +170,31 @@ def test_the_audit_log_refuses_update_and_delete_for_every_user_even_the_owner(d
 
 
 def seed_org(db, org_id: int) -> None:
+    """Rows in most app tables for this org (as the owner), through the procedures where there is one."""
     owner = ws.user(db, org_id)
     candidate = ws.candidate(db, org_id, owner_user_id=owner, status="nurture")
-    ws.signal(db, org_id, owner_user_id=owner)
-    ws.pursuit(db, org_id)
+    signal = ws.signal(db, org_id, owner_user_id=owner)
+    ws.insert(db, "app.candidate_signal", {"org_id": org_id, "candidate_id": candidate, "signal_id": signal})
+    pursuit = ws.pursuit(db, org_id)
     ws.config(db, org_id, "gate_rule", "pink", {"required_items": ["A"]})
     ws.insert(db, "app.drip_schedule", {"org_id": org_id, "candidate_id": candidate, "template_id": ws.email_template(db, org_id),
                                         "cadence_days": 7})
     db.run_proc("app.sp_append_work_event", org_id=org_id, item_type="candidate", item_id=candidate, event_name="test_event")
+    db.run_proc("app.sp_add_proposal_version", org_id=org_id, pursuit_id=pursuit)
+    db.run_proc("app.sp_add_cos_entry", org_id=org_id, pursuit_id=pursuit, role="writer", hours=1, rate=100)
+    db.run_proc("app.sp_record_role_estimate", org_id=org_id, pursuit_id=pursuit, role="writer",
+                optimistic_hours=1, most_likely_hours=2, pessimistic_hours=3)
+    ws.insert(db, "app.pursuit_checklist", {"org_id": org_id, "pursuit_id": pursuit, "name": "Item"})
+    rule = ws.insert(db, "app.sla_rule", {"org_id": org_id, "item_type": "candidate", "metric": "touch", "threshold_hrs": 1},
+                     identity="rule_id")
+    ws.insert(db, "app.sla_breach", {"org_id": org_id, "item_type": "candidate", "item_id": candidate, "rule_id": rule})
+    first, second = ws.contact(db, org_id), ws.contact(db, org_id)
+    for contact_id in (first, second):  # the second sighting conflicts: a key and a conflict row
+        db.run_proc("app.sp_resolve_identity", org_id=org_id, key_type="email", key_value=f"buyer{org_id}@example.test",
+                    resolved_contact_id=contact_id)
+    spotlight = ws.spotlight(db, org_id)
+    db.run_proc("app.sp_record_score_components", org_id=org_id, item_type="candidate", item_id=candidate,
+                spotlight_id=spotlight, components='[{"name": "budget_fit", "score": 5}]')
 
 
 def test_an_org_session_cannot_touch_another_orgs_workstream_rows_and_reads_the_template_org(db):
@@ -193,7 +210,9 @@ def test_an_org_session_cannot_touch_another_orgs_workstream_rows_and_reads_the_
 
     print(f"\napp: {len(tables)} tables, attempts refused: {tried} (total {sum(tried.values())})")
     assert tried["read"] == tried["update"] == tried["delete"] == len(tables)
-    assert tried["insert"] >= 6  # the tables the seed fills for both orgs
+    seeded = [t["name"] for t in tables if count_rows(db, "app", t["name"], "org_id", mine)]
+    print(f"app tables with rows to copy across: {len(seeded)} of {len(tables)}")
+    assert tried["insert"] == len(seeded) >= 18  # the tables the seed fills for both orgs
     # The template org's shipped configuration stays readable; writing into it does not.
     assert db.scalar("SELECT COUNT(*) AS n FROM app.config_registry WHERE org_id = 0;") > 0
     with pytest.raises(SqlError):
