@@ -170,7 +170,7 @@ def test_the_audit_log_refuses_update_and_delete_for_every_user_even_the_owner(d
 
 
 def seed_org(db, org_id: int) -> None:
-    """Rows in most app tables for this org (as the owner), through the procedures where there is one."""
+    """Rows in every app table for this org (as the owner), through the procedures where there is one."""
     owner = ws.user(db, org_id)
     candidate = ws.candidate(db, org_id, owner_user_id=owner, status="nurture")
     signal = ws.signal(db, org_id, owner_user_id=owner)
@@ -195,6 +195,16 @@ def seed_org(db, org_id: int) -> None:
     spotlight = ws.spotlight(db, org_id)
     db.run_proc("app.sp_record_score_components", org_id=org_id, item_type="candidate", item_id=candidate,
                 spotlight_id=spotlight, components='[{"name": "budget_fit", "score": 5}]')
+    field = ws.insert(db, "app.spotlight_fields", {"org_id": org_id, "field_key": "region", "label": "Region", "data_type": "text"},
+                      identity="field_id")
+    ws.insert(db, "app.spotlight_values", {"org_id": org_id, "spotlight_id": spotlight, "field_id": field, "value_text": "EMEA"})
+    ws.insert(db, "app.spotlight_field_rules", {"org_id": org_id, "field_id": field, "rule_type": "required", "condition_json": "{}"})
+    ws.insert(db, "app.signal_cluster", {"org_id": org_id, "algo": "test"})
+    ws.insert(db, "app.problem_taxonomy", {"org_id": org_id, "name": "Slow onboarding"})
+    ws.insert(db, "app.solution_catalog", {"org_id": org_id, "name": "Onboarding sprint"})
+    ws.insert(db, "app.work_item_link", {"org_id": org_id, "item_type": "candidate", "item_id": candidate, "link_type": "doc",
+                                         "target_type": "drive", "target_ref": "doc-1"})
+    ws.insert(db, "app.contact_merge_history", {"org_id": org_id, "primary_contact_id": first, "merged_contact_id": second})
 
 
 def test_an_org_session_cannot_touch_another_orgs_workstream_rows_and_reads_the_template_org(db):
@@ -202,6 +212,8 @@ def test_an_org_session_cannot_touch_another_orgs_workstream_rows_and_reads_the_
     seed_org(db, mine)
     seed_org(db, theirs)
     tables = tables_of(db, "app")
+    empty = [t["name"] for t in tables if not count_rows(db, "app", t["name"], "org_id", theirs)]
+    assert empty == [], f"the seed leaves these app tables without rows of the other org: {empty}"
     probe_user(db, "app")
     db.execute(f"EXECUTE AS USER = N'{PROBE}';")
     db.set_context("org_id", mine, read_only=True)
@@ -210,9 +222,7 @@ def test_an_org_session_cannot_touch_another_orgs_workstream_rows_and_reads_the_
 
     print(f"\napp: {len(tables)} tables, attempts refused: {tried} (total {sum(tried.values())})")
     assert tried["read"] == tried["update"] == tried["delete"] == len(tables)
-    seeded = [t["name"] for t in tables if count_rows(db, "app", t["name"], "org_id", mine)]
-    print(f"app tables with rows to copy across: {len(seeded)} of {len(tables)}")
-    assert tried["insert"] == len(seeded) >= 18  # the tables the seed fills for both orgs
+    assert tried["insert"] == len(tables)  # every table had a row of its own to copy across
     # The template org's shipped configuration stays readable; writing into it does not.
     assert db.scalar("SELECT COUNT(*) AS n FROM app.config_registry WHERE org_id = 0;") > 0
     with pytest.raises(SqlError):
