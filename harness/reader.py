@@ -406,15 +406,7 @@ class FileReader:
             self.finding(line, "E103", "triggers are not part of this package's object kinds")
             return
         kind = "function" if kind_word == "FUNCTION" else "procedure"
-        i += 1
-        parts: list[str] = []
-        while i < len(tokens) and tokens[i].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
-            parts.append(tokens[i].text)
-            i += 1
-            if i < len(tokens) and tokens[i].token_type == TokenType.DOT:
-                i += 1
-                continue
-            break
+        i, parts = _dotted_at(tokens, i + 1)
         schema_name, object_name = (parts[0], parts[1]) if len(parts) >= 2 else ("", parts[0] if parts else "")
         routine = Routine(
             schema_name,

@@ -4,7 +4,7 @@
 Most tests use the ``db`` fixture: everything they write is rolled back. A refused call (THROW under
 ``XACT_ABORT``) rolls the test's transaction back too, so the error tests prove "nothing written" with
 IDENT_CURRENT of the tables the procedures insert into (an insert moves it even when it is rolled back), and the
-tests that must show the first write survives a refused repeat work on committed rows: ``committed_workspace``
+tests that must show the first write survives a refused repeat work on committed rows: ``ws.committed_workspace``
 creates a workspace over an autocommit connection and deletes its rows when the test ends.
 """
 
@@ -52,7 +52,7 @@ HASH_B = hashlib.sha256(b'{"dealname": "Acme Corp"}').hexdigest()
 
 
 def workspace(session, name: str = "Intake CRM test workspace") -> uuid.UUID:
-    return session.scalar("INSERT INTO intake.workspaces (name) OUTPUT inserted.workspace_id VALUES (?);", name)
+    return ws.workspace(session, name)
 
 
 def new_thread(session, workspace_id: Any) -> int:
@@ -133,29 +133,9 @@ def raises_sql(number: int) -> Iterator[dict]:
     assert caught.value.number == number, f"expected error {number}, got {caught.value.text()}"
 
 
-@contextlib.contextmanager
-def committed_workspace(url, name: str) -> Iterator[tuple[LiveSession, uuid.UUID]]:
-    """A workspace created over an autocommit connection; its rows are deleted when the block ends."""
-    connection = connect(url)
-    session = LiveSession(connection)
-    ws_id = None
-    try:
-        ws_id = workspace(session, name)
-        yield session, ws_id
-    finally:
-        try:
-            if ws_id is not None:
-                connection.execute("IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;")
-                for table in ("intake.audit_events", "intake.crm_write_log", "intake.messages", "intake.threads",
-                              "intake.deals", "intake.workspaces"):
-                    ws.purge_rows(connection, table, ws_id)
-        finally:
-            connection.close()
-
-
 @pytest.fixture
 def committed(wsdb_database) -> Iterator[tuple[LiveSession, uuid.UUID]]:
-    with committed_workspace(wsdb_database, "Intake CRM test workspace (committed)") as pair:
+    with ws.committed_workspace(wsdb_database, "Intake CRM test workspace (committed)") as pair:
         yield pair
 
 

@@ -10,12 +10,11 @@ Message times are whole seconds: pymssql sends datetimes with millisecond precis
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -36,7 +35,7 @@ T0 = datetime(2026, 3, 2, 9, 0, 0)
 
 
 def workspace(session, name: str = "Intake ingest test workspace") -> uuid.UUID:
-    return session.scalar("INSERT INTO intake.workspaces (name) OUTPUT inserted.workspace_id VALUES (?);", name)
+    return ws.workspace(session, name)
 
 
 def ingest(session, workspace_id: Any, message_id: str | None, **params: Any) -> dict[str, Any]:
@@ -465,28 +464,8 @@ def test_ingest_with_a_bad_argument_raises_its_error_and_writes_nothing(db, numb
 CALLERS = 8
 
 
-@contextlib.contextmanager
-def committed_workspace(url, name: str) -> Iterator[tuple[LiveSession, uuid.UUID]]:
-    """A workspace created over an autocommit connection; its rows are deleted when the block ends."""
-    connection = connect(url)
-    session = LiveSession(connection)
-    ws_id = None
-    try:
-        ws_id = workspace(session, name)
-        yield session, ws_id
-    finally:
-        try:
-            if ws_id is not None:
-                connection.execute("IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;")
-                for table in ("intake.audit_events", "intake.crm_write_log", "intake.messages", "intake.threads",
-                              "intake.deals", "intake.workspaces"):
-                    ws.purge_rows(connection, table, ws_id)
-        finally:
-            connection.close()
-
-
 def test_concurrent_ingests_of_one_message_id_store_it_once(wsdb_database):
-    with committed_workspace(wsdb_database, "Intake ingest race") as (session, ws_id):
+    with ws.committed_workspace(wsdb_database, "Intake ingest race") as (session, ws_id):
         results: list[dict[str, Any]] = []
         errors: list[str] = []
         start = threading.Barrier(CALLERS)

@@ -78,10 +78,6 @@ def attempt_all(db, schema: str, key: str, mine: Any, theirs: Any, tables: list[
 # -- intake ----------------------------------------------------------------------------------------------
 
 
-def workspace(db, name: str) -> Any:
-    return db.execute("INSERT INTO intake.workspaces (name) OUTPUT inserted.workspace_id VALUES (?);", name)[-1].rows[0][0]
-
-
 def seed_workspace(db, workspace_id: Any, tag: str) -> None:
     """At least one row in every intake table for this workspace (as the owner)."""
     first = db.run_proc("intake.sp_ingest_message", workspace_id=workspace_id, message_id=f"<a-{tag}@example.test>",
@@ -113,7 +109,7 @@ def seed_workspace(db, workspace_id: Any, tag: str) -> None:
 
 
 def test_a_workspace_session_cannot_read_insert_update_or_delete_another_workspaces_rows(db):
-    mine, theirs = workspace(db, "Tenant A"), workspace(db, "Tenant B")
+    mine, theirs = ws.workspace(db, "Tenant A"), ws.workspace(db, "Tenant B")
     seed_workspace(db, mine, "a")
     seed_workspace(db, theirs, "b")
     tables = tables_of(db, "intake")
@@ -132,7 +128,7 @@ def test_a_workspace_session_cannot_read_insert_update_or_delete_another_workspa
 
 
 def test_a_session_cannot_switch_to_another_tenant(db):
-    mine, theirs = workspace(db, "Tenant A"), workspace(db, "Tenant B")
+    mine, theirs = ws.workspace(db, "Tenant A"), ws.workspace(db, "Tenant B")
     probe_user(db, "intake")
     db.execute(f"EXECUTE AS USER = N'{PROBE}';")
     db.set_context("workspace_id", str(mine), read_only=True)
@@ -143,7 +139,7 @@ def test_a_session_cannot_switch_to_another_tenant(db):
 
 
 def test_a_session_without_a_tenant_sees_and_writes_nothing(db):
-    mine = workspace(db, "Tenant A")
+    mine = ws.workspace(db, "Tenant A")
     seed_workspace(db, mine, "a")
     probe_user(db, "intake")
     db.execute(f"EXECUTE AS USER = N'{PROBE}';")
@@ -153,7 +149,7 @@ def test_a_session_without_a_tenant_sees_and_writes_nothing(db):
 
 
 def test_the_audit_log_refuses_update_and_delete_for_every_user_even_the_owner(db):
-    mine = workspace(db, "Tenant A")
+    mine = ws.workspace(db, "Tenant A")
     seed_workspace(db, mine, "a")
     audit_id = db.scalar("SELECT MIN(audit_event_id) AS id FROM intake.audit_events WHERE workspace_id = ?;", mine)
     for statement in (

@@ -9,10 +9,11 @@ so tests never collide with each other or with the template org 0.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 
 _COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -164,3 +165,38 @@ def count(db, table: str, where: str = "", *params: Any) -> int:
     schema, name = table.split(".")
     sql = f"SELECT COUNT(*) AS n FROM [{schema}].[{name}]" + (f" WHERE {where}" if where else "") + ";"
     return db.scalar(sql, *params)
+
+
+# -- intake ------------------------------------------------------------------------------------------------
+
+
+def workspace(db, name: str = "Test workspace") -> Any:
+    """A new intake workspace; its workspace_id."""
+    return db.scalar("INSERT INTO intake.workspaces (name) OUTPUT inserted.workspace_id VALUES (?);", name)
+
+
+INTAKE_CLEANUP = ("intake.audit_events", "intake.crm_write_log", "intake.messages", "intake.threads", "intake.deals",
+                  "intake.workspaces")
+
+
+@contextlib.contextmanager
+def committed_workspace(url, name: str, tables: tuple[str, ...] = INTAKE_CLEANUP) -> Iterator[tuple[Any, Any]]:
+    """(session, workspace_id) of a workspace created over an autocommit connection, for tests that need committed
+    rows (concurrency, "writes nothing"); the workspace's rows of ``tables`` are purged when the block ends."""
+    from harness.connection import connect
+    from harness.pytest_plugin import LiveSession
+
+    connection = connect(url)
+    session = LiveSession(connection)
+    workspace_id = None
+    try:
+        workspace_id = workspace(session, name)
+        yield session, workspace_id
+    finally:
+        try:
+            if workspace_id is not None:
+                connection.execute("IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;")
+                for table in tables:
+                    purge_rows(connection, table, workspace_id)
+        finally:
+            connection.close()
