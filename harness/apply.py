@@ -14,6 +14,7 @@ message. A script that ran is confirmed by its history row and checksum.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,9 @@ class ScriptRun:
     name: str
     seconds: float
     outcome: str  # applied | skipped
+    batches: int = 0
+    slowest_line: int = 0  # line of the slowest batch in the script file
+    slowest_seconds: float = 0.0
 
 
 @dataclass
@@ -81,15 +85,22 @@ def release_lock(connection: Connection) -> None:
     connection.execute(f"EXEC sys.sp_releaseapplock @Resource = N'{LOCK_RESOURCE}', @LockOwner = N'Session';")
 
 
-def run_script(connection: Connection, script: DiskScript) -> ScriptRun:
-    """Run one script batch by batch; on error roll back and raise :class:`ScriptFailed`."""
+def run_script(
+    connection: Connection, script: DiskScript, on_batch: Callable[[int, int], None] | None = None
+) -> ScriptRun:
+    """Run one script batch by batch; on error roll back and raise :class:`ScriptFailed`.
+
+    ``on_batch(done, total)`` is called after each batch (``wsdb apply`` draws its progress with it).
+    """
     try:
         batches = split_batches(script.text)
     except BatchError as error:
         raise ApplyError(f"{script.path}:{error.line}: {error.reason}") from None
     started = time.perf_counter()
+    slowest = (0, 0.0)
     connection.messages.clear()
-    for batch in batches:
+    for done, batch in enumerate(batches, start=1):
+        batch_started = time.perf_counter()
         for _ in range(batch.count):
             try:
                 connection.execute(batch.text)
@@ -97,6 +108,11 @@ def run_script(connection: Connection, script: DiskScript) -> ScriptRun:
                 _roll_back(connection)
                 line = batch.start_line + (error.line - 1 if error.line and not error.procedure else 0)
                 raise ScriptFailed(script, line, error) from None
+        took = time.perf_counter() - batch_started
+        if took > slowest[1]:
+            slowest = (batch.start_line, took)
+        if on_batch is not None:
+            on_batch(done, len(batches))
     seconds = time.perf_counter() - started
     recorded = connection.scalar(
         f"SELECT h.checksum FROM {HISTORY_TABLE} AS h WHERE h.migration_name = ?;", (script.name,)
@@ -104,7 +120,7 @@ def run_script(connection: Connection, script: DiskScript) -> ScriptRun:
     if (recorded or "").strip() != script.checksum:
         raise ApplyError(f"{script.path}: ran without error but the history holds {recorded!r} for it; see its output")
     skipped = any("skipped" in message and script.name in message for message in connection.messages)
-    return ScriptRun(script.name, seconds, "skipped" if skipped else "applied")
+    return ScriptRun(script.name, seconds, "skipped" if skipped else "applied", len(batches), *slowest)
 
 
 def _roll_back(connection: Connection) -> None:
@@ -126,8 +142,12 @@ def apply(
     include_drafts: bool = False,
     lock_timeout: int = 600,
     echo: Callable[[str], None] = lambda line: None,
+    on_batch: Callable[[str, int, int], None] | None = None,
 ) -> ApplyResult:
     """Apply the pending scripts under ``root``/migrations to the URL's database (see the module doc).
+
+    ``echo`` receives the progress lines (:func:`progress_line`); ``on_batch(name, done, total)`` is
+    called after every batch of a script.
 
     Raises :class:`~harness.scripts.ScriptError` for untrusted scripts on disk, :class:`ApplyError`
     for a refused plan or a failed script, :class:`~harness.connection.ConnectError` when the server
@@ -158,14 +178,29 @@ def apply(
             return result
         if plan.problems:
             raise ApplyError("; ".join(p.message for p in plan.problems) + "; nothing was applied")
-        for script in plan.pending:
-            echo(f"applying {script.name} …")
-            run = run_script(connection, script)
+        total = len(plan.pending)
+        for index, script in enumerate(plan.pending, start=1):
+            echo(f"{_counter(index, total)} applying {script.name} …")
+            hook = None if on_batch is None else functools.partial(on_batch, script.name)
+            run = run_script(connection, script, hook)
             result.runs.append(run)
-            echo(f"  {run.outcome} {run.name} in {run.seconds:.2f} s")
+            echo(progress_line(index, total, run))
         release_lock(connection)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _counter(index: int, total: int) -> str:
+    width = len(str(total))
+    return f"[{index:>{width}}/{total}]"
+
+
+def progress_line(index: int, total: int, run: ScriptRun) -> str:
+    """``[ 3/13] applied 20250907_final_tightenings in 0.42 s (52 batches; slowest at line 212: 0.08 s)``."""
+    detail = f"{run.batches} batch{'es' if run.batches != 1 else ''}"
+    if run.slowest_line:
+        detail += f"; slowest at line {run.slowest_line}: {run.slowest_seconds:.2f} s"
+    return f"{_counter(index, total)} {run.outcome} {run.name} in {run.seconds:.2f} s ({detail})"
 
 
 def summary(result: ApplyResult) -> str:
@@ -180,4 +215,4 @@ def summary(result: ApplyResult) -> str:
     return f"wsdb apply: nothing to apply; {result.where} is at {at} ({len(result.plan.applied)} applied)"
 
 
-__all__ = ["ApplyError", "ApplyResult", "ScriptFailed", "apply", "run_script", "summary"]
+__all__ = ["ApplyError", "ApplyResult", "ScriptFailed", "ScriptRun", "apply", "progress_line", "run_script", "summary"]

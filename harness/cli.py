@@ -63,31 +63,70 @@ def format_option(func):
     return wrapper
 
 
-def _emit(text: str, output: Path | None) -> None:
+def reports_option(func):
+    """--junit FILE and --json FILE: reports for CI, written beside the text on the terminal."""
+
+    @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a JUnit XML report to FILE.")
+    @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a JSON report to FILE.")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _emit(text: str, output: Path | None, *, painted: bool = False) -> None:
+    """``text`` to ``output``, or to stdout (coloured when ``painted`` and colour is on)."""
     if output is None:
+        if painted:
+            from .colour import paint
+
+            text = paint(text)
         click.echo(text, nl=False)
         return
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise UsageProblem(f"cannot write {output}: {error}") from None
 
 
+def _write_reports(render, junit_path: Path | None, json_path: Path | None) -> None:
+    """Write ``render("junit")`` and ``render("json")`` where asked, and say so on stderr."""
+    for fmt, path in (("junit", junit_path), ("json", json_path)):
+        if path is not None:
+            _emit(render(fmt), path)
+            click.echo(f"wrote {fmt} report {path}", err=True)
+
+
+def _say(line: str, *, err: bool = False) -> None:
+    """One line of progress or verdict, coloured when colour is on."""
+    from .colour import paint_line
+
+    click.echo(paint_line(line), err=err)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="wsdb")
-def main() -> None:
+@click.option("--color/--no-color", "color", default=None, help="Colour the text output (default: only on a terminal, never under NO_COLOR).")
+@click.pass_context
+def main(ctx: click.Context, color: bool | None) -> None:
     """workstream-db: the Workstream schema as T-SQL, with offline checks and live apply/verify.
 
     Exit codes: 0 clean; 1 findings, drift, refused or failed migration; 2 usage; 3 server unreachable;
     4 login failed; 5 database missing; 6 driver missing.
     """
+    from .colour import colour_enabled
+
+    ctx.color = colour_enabled(ctx)
 
 
 @main.command()
 @root_option
 @format_option
+@reports_option
 @click.option("--list-codes", is_flag=True, help="List the finding codes and exit.")
-def check(root: Path, fmt: str, output: Path | None, list_codes: bool) -> None:
+def check(root: Path, fmt: str, output: Path | None, junit_path: Path | None, json_path: Path | None, list_codes: bool) -> None:
     """Check sql/ without a server: parsing, references, naming, indexes, the seed contract."""
     from .check import ProjectError, run_check
     from .findings import CODES
@@ -105,9 +144,10 @@ def check(root: Path, fmt: str, output: Path | None, list_codes: bool) -> None:
     finally:
         gc.enable()
     _KEEP_ALIVE.append(result)
-    _emit(render(result, fmt), output)
+    _emit(render(result, fmt), output, painted=fmt == "text")
+    _write_reports(functools.partial(render, result), junit_path, json_path)
     if output is not None or fmt != "text":
-        click.echo(summary(result), err=True)
+        _say(summary(result), err=True)
     sys.exit(1 if result.findings else 0)
 
 
@@ -123,11 +163,11 @@ def lint(root: Path, fix: bool, paths: tuple[Path, ...]) -> None:
         raise UsageProblem(f"no sql/ folder under {root}")
     result = run_lint(root, list(paths) or None, fix=fix)
     for path, line, code, description in result.violations:
-        click.echo(f"{path}:{line}: {code} {description}")
+        _say(f"{path}:{line}: {code} {description}")
     for path in result.skipped:
-        click.echo(f"{path}:1: SKIPPED sqlfluff did not lint this file")
+        _say(f"{path}:1: SKIPPED sqlfluff did not lint this file")
     state = "clean" if not result.violations and not result.skipped else f"{len(result.violations)} violation(s)"
-    click.echo(f"wsdb lint: {state} in {result.files} files")
+    _say(f"wsdb lint: {state} in {result.files} files")
     sys.exit(1 if result.violations or result.skipped else 0)
 
 
@@ -187,12 +227,12 @@ def build(root: Path, check_only: bool, release: bool) -> None:
         gc.enable()
     _KEEP_ALIVE.append(result)
     for finding in result.findings:
-        click.echo(finding.text())
+        _say(finding.text())
     entries = result.sum_file.entries if result.sum_file else []
     released = sum(1 for e in entries if e.state == "released")
     verdict = "clean" if not result.findings else f"{len(result.errors)} error(s)"
     wrote = "" if check_only else f", wrote {len(result.written)} file(s)"
-    click.echo(
+    _say(
         f"wsdb build: {verdict}; {len(result.migrations)} migration(s), {released} released, "
         f"{len(entries) - released} draft{wrote}; replayed schema {'equals' if not any(f.code == 'E806' for f in result.findings) else 'differs from'} sql/ "
         f"({time.perf_counter() - started:.2f} s)"
@@ -277,17 +317,18 @@ def live_errors(func):
         from .databases import DatabaseError
         from .scripts import ScriptError
 
+        def fail(message: str, code: int):
+            click.echo(click.style(f"wsdb: {message}", fg="red"), err=True)
+            sys.exit(code)
+
         try:
             return func(*args, **kwargs)
         except ConnectError as error:
-            click.echo(f"wsdb: {error.message}", err=True)
-            sys.exit(error.exit_code)
+            fail(error.message, error.exit_code)
         except (ApplyError, ScriptError, DatabaseError) as error:
-            click.echo(f"wsdb: {error}", err=True)
-            sys.exit(1)
+            fail(str(error), 1)
         except SqlError as error:
-            click.echo(f"wsdb: SQL Server refused a statement of wsdb itself: {error.text()}", err=True)
-            sys.exit(1)
+            fail(f"SQL Server refused a statement of wsdb itself: {error.text()}", 1)
 
     return wrapper
 
@@ -307,19 +348,45 @@ def apply(root: Path, url, include_drafts: bool, to: str | None, dry_run: bool, 
     from .apply import summary
     from .history import render_plan
 
+    progress = _BatchProgress()
     try:
         result = run_apply(
             url, root, to=to, dry_run=dry_run, create=create_database, include_drafts=include_drafts,
-            lock_timeout=lock_timeout, echo=click.echo,
+            lock_timeout=lock_timeout, echo=progress.line, on_batch=progress.batch,
         )
     except ValueError as error:
         raise UsageProblem(str(error)) from None
+    finally:
+        progress.clear()
     if dry_run:
-        click.echo(render_plan(result.plan, url.safe(), create_database=result.created_database), nl=False)
+        _emit(render_plan(result.plan, url.safe(), create_database=result.created_database), None, painted=True)
         sys.exit(1 if result.plan.problems else 0)
     if result.created_database:
         click.echo(f"created database {url.database}")
-    click.echo(summary(result))
+    _say(summary(result))
+
+
+class _BatchProgress:
+    """``wsdb apply``'s progress: a line per script and, on a terminal, a batch counter on stderr."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.drawn = 0
+
+    def line(self, text: str) -> None:
+        self.clear()
+        _say(text)
+
+    def batch(self, name: str, done: int, total: int) -> None:
+        if self.live:
+            text = f"  {name}: batch {done}/{total}"
+            click.echo("\r" + text.ljust(self.drawn), nl=False, err=True)
+            self.drawn = len(text)
+
+    def clear(self) -> None:
+        if self.drawn:
+            click.echo("\r" + " " * self.drawn + "\r", nl=False, err=True)
+            self.drawn = 0
 
 
 @main.command()
@@ -334,7 +401,7 @@ def status(root: Path, url, include_drafts: bool, fmt: str) -> None:
     from .status import status as read_status
 
     result = read_status(url, root, include_drafts=include_drafts)
-    click.echo(render_status(result, fmt), nl=False)
+    _emit(render_status(result, fmt), None, painted=fmt == "text")
     sys.exit(1 if result.plan.problems else 0)
 
 
@@ -342,8 +409,9 @@ def status(root: Path, url, include_drafts: bool, fmt: str) -> None:
 @root_option
 @url_option
 @format_option
+@reports_option
 @live_errors
-def verify(root: Path, url, fmt: str, output: Path | None) -> None:
+def verify(root: Path, url, fmt: str, output: Path | None, junit_path: Path | None, json_path: Path | None) -> None:
     """Compare the database's catalog with sql/: exit 1 with one line per difference."""
     import time
 
@@ -354,8 +422,10 @@ def verify(root: Path, url, fmt: str, output: Path | None) -> None:
     target = _target(root)
     with connect(url) as connection:
         differences = verify_database(connection, target)
-    text = render_verify(differences, fmt, database=url.where(), seconds=time.perf_counter() - started)
-    _emit(text, output)
+    seconds = time.perf_counter() - started
+    text = render_verify(differences, fmt, database=url.where(), seconds=seconds)
+    _emit(text, output, painted=fmt == "text")
+    _write_reports(lambda kind: render_verify(differences, kind, database=url.where(), seconds=seconds), junit_path, json_path)
     if output is not None:
         click.echo(f"wsdb verify: {len(differences)} difference(s); report written to {output}", err=True)
     sys.exit(1 if differences else 0)
@@ -365,8 +435,12 @@ def verify(root: Path, url, fmt: str, output: Path | None) -> None:
 @root_option
 @click.option("--url", "url_text", envvar="WSDB_TEST_URL", metavar="URL", help="Server for the live tier (default: $WSDB_TEST_URL, else Docker).")
 @click.option("--allow-skip", is_flag=True, help="Skip (exit 0) instead of failing when no server is available.")
+@reports_option
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def test(root: Path, url_text: str | None, allow_skip: bool, pytest_args: tuple[str, ...]) -> None:
+def test(
+    root: Path, url_text: str | None, allow_skip: bool, junit_path: Path | None, json_path: Path | None,
+    pytest_args: tuple[str, ...],
+) -> None:
     """Run the live test tier (pytest -m live) against a real SQL Server; extra arguments go to pytest."""
     try:
         import pytest
@@ -378,7 +452,11 @@ def test(root: Path, url_text: str | None, allow_skip: bool, pytest_args: tuple[
     os.environ.setdefault("WSDB_TEST_ROOT", str(root.resolve()))
     chosen = [a for a in pytest_args if not a.startswith("-") and Path(a.split("::")[0]).exists()]
     where = [] if chosen else [str(root / "tests")]
-    code = pytest.main(["-m", "live", "--rootdir", str(root.resolve()), *where, *pytest_args])
+    reports = [f"--junitxml={junit_path}"] if junit_path else []
+    reports += [f"--wsdb-json={json_path}"] if json_path else []
+    colour = click.get_current_context().color
+    reports += [] if colour is None else [f"--color={'yes' if colour else 'no'}"]
+    code = pytest.main(["-m", "live", "--rootdir", str(root.resolve()), *reports, *where, *pytest_args])
     sys.exit(int(code))
 
 

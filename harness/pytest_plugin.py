@@ -10,6 +10,9 @@ Where the server comes from, in this order:
    ``WSDB_TEST_REQUIRE_SERVER=1`` (``wsdb test`` sets it) the run fails instead, so a CI job whose
    server went missing cannot pass by skipping everything.
 
+Option: ``--wsdb-json FILE`` writes a JSON report of the run (:mod:`harness.json_report`); JUnit XML is
+pytest's own ``--junitxml FILE``. ``wsdb test --json FILE --junit FILE`` passes both.
+
 Fixtures:
 
 * ``wsdb_server`` (session): the :class:`LiveServer`.
@@ -55,10 +58,23 @@ NO_SERVER = (
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def pytest_addoption(parser) -> None:
+    from .json_report import OPTION
+
+    parser.getgroup("wsdb").addoption(
+        OPTION, metavar="FILE", default=None, help="Write a JSON report of the run to FILE (wsdb test --json)."
+    )
+
+
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", "live: needs a real SQL Server (WSDB_TEST_URL, or Docker for testcontainers); skipped otherwise"
     )
+    target = config.getoption("wsdb_json", default=None)
+    if target and not hasattr(config, "workerinput"):  # written once, by the controlling process
+        from .json_report import JsonReport
+
+        config.pluginmanager.register(JsonReport(Path(target)), "wsdb-json-report")
 
 
 @dataclass

@@ -64,6 +64,18 @@ def test_check_junit_report_has_a_testcase_per_file_and_failures_for_findings(re
     assert failed == ["sql/tables/app.signal.sql"]
 
 
+def test_check_writes_junit_and_json_reports_beside_the_text_when_asked(real_tree, tmp_path):
+    real_tree.edit("sql/tables/app.signal.sql", "contact_phone varchar(32)", "contact_phone varchar(30)")
+    junit, report = tmp_path / "reports" / "check.xml", tmp_path / "reports" / "check.json"
+    result = run("check", "--root", str(real_tree.root), "--junit", str(junit), "--json", str(report))
+    assert result.exit_code == 1
+    assert "sql/tables/app.signal.sql:18: E502 " in result.output and "wsdb check: 1 error(s)" in result.output
+    failed = [c.get("name") for c in ET.parse(junit).getroot().findall("testcase") if c.find("failure") is not None]
+    assert failed == ["sql/tables/app.signal.sql"]
+    payload = json.loads(report.read_text(encoding="utf-8"))
+    assert [(f["path"], f["line"], f["code"]) for f in payload["findings"]] == [("sql/tables/app.signal.sql", 18, "E502")]
+
+
 def test_list_codes_shows_every_code_with_its_severity():
     result = run("check", "--list-codes")
     assert result.exit_code == 0

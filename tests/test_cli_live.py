@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+from xml.etree import ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
@@ -93,16 +95,22 @@ def test_wsdb_test_without_a_server_fails_by_default_and_names_both_ways(tmp_pat
     assert "set WSDB_TEST_URL" in done.stdout and "testcontainers can start mcr.microsoft.com/mssql/server:2022-latest" in done.stdout
 
 
-def test_wsdb_test_allow_skip_skips_the_live_tier_with_the_reason(tmp_path):
+def test_wsdb_test_allow_skip_skips_the_live_tier_with_the_reason_and_writes_both_reports(tmp_path):
     env = dict(os.environ, DOCKER_HOST=f"unix://{tmp_path}/no-docker.sock")
     env.pop("WSDB_TEST_URL", None)
+    junit, report = tmp_path / "live.xml", tmp_path / "live.json"
     done = subprocess.run(
-        [sys.executable, "-m", "harness", "test", "--allow-skip", "--root", str(REPO), "-q", "-rs", "-p", "no:cacheprovider",
-         "tests/live/test_plugin_live.py"],
+        [sys.executable, "-m", "harness", "test", "--allow-skip", "--root", str(REPO), "--junit", str(junit),
+         "--json", str(report), "-q", "-rs", "-p", "no:cacheprovider", "tests/live/test_plugin_live.py"],
         capture_output=True, text=True, timeout=300, env=env, cwd=REPO,
     )
     assert done.returncode == 0, done.stdout[-2000:]
     assert "skipped" in done.stdout and "no SQL Server for the live tier: set WSDB_TEST_URL" in done.stdout
+    skipped = [case for case in ET.parse(junit).getroot().iter("testcase") if case.find("skipped") is not None]
+    payload = json.loads(report.read_text(encoding="utf-8"))
+    live = [entry for entry in payload["tests"] if entry["outcome"] == "skipped"]
+    assert len(skipped) == len(live) == payload["summary"]["skipped"] > 0
+    assert all(entry["message"].startswith("no SQL Server for the live tier") for entry in live)
 
 
 def test_the_cli_report_formats_are_those_of_check_and_verify():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -200,7 +201,7 @@ def test_two_concurrent_applies_in_two_processes_record_each_migration_once(fres
     with connect(url) as connection:
         names = [row.name for row in read_history(connection)]
     assert sorted(names) == sorted(expected) and len(names) == len(set(names))
-    applied = sorted(sum(line.startswith("  applied ") for line in out.splitlines()) for out in outputs)
+    applied = sorted(sum(bool(re.match(r"\[\s*\d+/\d+\] applied ", line)) for line in out.splitlines()) for out in outputs)
     assert applied == [0, len(expected)], outputs
     assert any("nothing to apply" in out for out in outputs), outputs
 
