@@ -9,7 +9,8 @@ Released scripts are never re-rendered: their file must still match the recorded
 scripts are rendered against the schema the earlier scripts leave behind, which the builder knows by
 replaying every script, in order, on an empty model (:mod:`harness.replay`). The replayed schema must
 equal the ``sql/`` model (:mod:`harness.modeldiff`); when it does not, ``sql/`` changed and no
-migration brings a database there yet.
+migration brings a database there yet. Before each draft is replayed, the destructive-change lint
+(:mod:`harness.destructive`) reads it against the schema as it stands then.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
+from .destructive import acknowledge_line, large_tables, lint_script
 from .findings import Finding, FindingSink
 from .macros import MacroError, Plan, Step
 from .model import Catalog
@@ -127,6 +129,7 @@ def render(root: Path, migration: Migration, target: Catalog, state: Catalog) ->
     text = _LAYOUT.get_template("script.sql.j2").render(
         name=migration.name,
         description=plan.description_text,
+        acknowledgements=[acknowledge_line(*a) for a in plan.acknowledgements],
         template_path=migration.template,
         template_sha=hashlib.sha256(template_bytes).hexdigest(),
         sources=sorted(plan.sources.items()),
@@ -169,13 +172,15 @@ def build(root: Path, target: Catalog, *, write: bool, release: bool = False) ->
     migrations = discover(root, sink)
     sums = _read_sum(root, sink)
     replay = Replay()
+    large = large_tables(root, target, sink)
     entries: list[SumEntry] = []
     written: list[str] = []
     for migration in migrations:
         entry = sums.get(migration.file_name) if sums else None
         path = root / migration.script
         on_disk = path.read_bytes().decode("utf-8") if path.is_file() else None
-        if entry is not None and entry.state == "released":
+        released = entry is not None and entry.state == "released"
+        if released:
             text = _released(root, migration, entry, on_disk, target, replay.state, sink, write, written)
             if text is None:
                 continue
@@ -196,6 +201,9 @@ def build(root: Path, target: Catalog, *, write: bool, release: bool = False) ->
                 else:
                     sink.add(migration.script, _first_difference(on_disk, text), "E802", f"{migration.script} differs from what its template renders; run wsdb build")
             entries.append(SumEntry(migration.file_name, checksum_of(text), "released" if release else "draft"))
+        if not released:
+            # A released script ran as it is and can never change: its findings could not be acted on.
+            lint_script(migration.script, text, replay.state, large, sink)
         replay.apply(migration.script, text)
     _orphans(root, migrations, sums, sink)
     _released_order(migrations, sums, sink)

@@ -273,6 +273,37 @@ def bundle(root: Path, from_name: str | None, output: Path | None) -> None:
     click.echo(f"wsdb bundle: {len(result.scripts)} migration(s), {result.scripts[0]} .. {result.scripts[-1]}", err=True)
 
 
+@main.command()
+@root_option
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: docs/schema).")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when docs/schema is not what wsdb docs would write.")
+def docs(root: Path, out_dir: Path | None, check_only: bool) -> None:
+    """Write the data dictionary (Markdown) and an entity-relationship picture (SVG) per schema."""
+    from .docs import stale_docs, write_docs
+
+    catalog = _target(root)
+    if check_only:
+        stale = stale_docs(root, catalog, out_dir)
+        for path in stale:
+            _say(f"{path}:1: stale; run wsdb docs")
+        _say(f"wsdb docs: {len(stale)} stale file(s)" if stale else "wsdb docs: clean; docs/schema is current")
+        sys.exit(1 if stale else 0)
+    try:
+        result = write_docs(root, catalog, out_dir)
+    except OSError as error:
+        raise UsageProblem(f"cannot write the docs: {error}") from None
+    for path in result.paths:
+        click.echo(f"wrote {_relative(path, root)}")
+    _say(f"wsdb docs: wrote {len(result.paths)} file(s) for {result.tables} tables ({result.seconds:.2f} s)")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def url_option(func):
     """--url (or WSDB_URL): the database to work on; the password is never printed."""
 

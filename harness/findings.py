@@ -97,6 +97,16 @@ CODES: dict[str, Code] = {
         Code("E804", "migrations.sum or the migrations folder is inconsistent"),
         Code("E805", "migration statement cannot apply to the schema as it stands then"),
         Code("E806", "sql/ and the schema the migrations build differ"),
+        # Destructive changes in a migration (acknowledged in the script header, see harness.destructive)
+        Code("E810", "migration drops a table that exists before it"),
+        Code("E811", "migration drops a column that may hold data"),
+        Code("E812", "migration narrows a column's type"),
+        Code("E813", "migration makes a column NOT NULL without a default on a table that may hold rows"),
+        Code("E814", "migration builds or rebuilds an index offline on a large table"),
+        Code("E815", "migration drops and re-adds a column or table of the same shape instead of renaming it"),
+        Code("W816", "migration acknowledgement matches no finding"),
+        Code("W817", "migration acknowledgement not understood or without a reason"),
+        Code("E818", "pyproject.toml [tool.wsdb] large-tables cannot be read or names an unknown table"),
     ]
 }
 

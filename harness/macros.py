@@ -11,6 +11,8 @@ a build error at the template line, not a deployment failure.
 Macros, all returning an empty string:
 
 - ``description(text)``: what the migration does (required; shown in the header).
+- ``acknowledge(code, target, reason)``: a destructive change made on purpose (:mod:`harness.destructive`,
+  E810–E815), printed in the header as ``Acknowledges  CODE target: reason``, where the lint reads it.
 - ``create_schema(name)``
 - ``create_table(name, without=[...], checks=True)``: the table as in ``sql/``, its indexes
   included, minus the named columns, constraints and indexes (and whatever depends on those
@@ -40,6 +42,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from .batches import split_batches
+from .destructive import ACKNOWLEDGEABLE, TARGET
 from .descriptions import extended_property_sql
 from .findings import FindingSink
 from .model import Catalog, Routine, SourceFile, Table, View, key
@@ -72,6 +75,7 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # sql/ path -> sha256
     description_text: str = ""
+    acknowledgements: list[tuple[str, str, str]] = field(default_factory=list)  # (code, target, reason)
     _tables: dict[str, TableSource] = field(default_factory=dict)
     _dropped: set[str] = field(default_factory=set)
 
@@ -95,6 +99,7 @@ class Plan:
     def globals(self) -> dict:
         return {
             "description": self.description,
+            "acknowledge": self.acknowledge,
             "create_schema": self.create_schema,
             "create_table": self.create_table,
             "add_columns": self.add_columns,
@@ -110,6 +115,22 @@ class Plan:
     # -- macros ------------------------------------------------------------------------------------
     def description(self, text: str) -> str:
         self.description_text = " ".join(str(text).split())
+        return ""
+
+    def acknowledge(self, code: str, target: str, reason: str = "") -> str:
+        """Acknowledge a destructive-change finding of this script on purpose (printed in the header)."""
+        code, target, reason = str(code).strip(), str(target).strip(), " ".join(str(reason).split())
+        if code not in ACKNOWLEDGEABLE:
+            raise MacroError(f"acknowledge({code!r}): only {', '.join(ACKNOWLEDGEABLE)} can be acknowledged")
+        if not TARGET.fullmatch(target):
+            raise MacroError(f"acknowledge({code}, {target!r}): name the object as schema.table or schema.table.column (or .index)")
+        if not reason:
+            raise MacroError(f"acknowledge({code}, {target}): say why the change is safe or intended")
+        if "*/" in reason:
+            raise MacroError(f"acknowledge({code}, {target}): the reason cannot hold */ (it would end the header comment)")
+        if any(a[:2] == (code, target) for a in self.acknowledgements):
+            raise MacroError(f"acknowledge({code}, {target}): acknowledged twice")
+        self.acknowledgements.append((code, target, reason))
         return ""
 
     def create_schema(self, name: str) -> str:

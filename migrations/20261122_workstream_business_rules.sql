@@ -1,7 +1,8 @@
 /*
 Migration    20261122_workstream_business_rules
 Description  Workstream business rules: outbox leases and backoff, config-driven SLA rules, shipped configuration defaults of the template org, the effective-config view, and the procedures of the outbox, SLA, pipeline, scoring and drips.
-Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 fc7d6e06a5ea1754ccf0cbd97a1d8bd77af6eb6706959bd14fdce22fcb827b6c
+Acknowledges  E814 app.work_event.IX_app_work_event_pending: one-time widening of the outbox's pending-events index with the lease and backoff columns the claim procedures read; the build scans app.work_event and blocks event appends until the script commits, so apply it in a maintenance window with the outbox workers stopped (no ONLINE = ON: the package must install on Standard edition)
+Template     migrations/templates/20261122_workstream_business_rules.sql.j2  sha256 9e17b633eec7731d359de10085af5274f4dfd1edb1131a2aa3661344a0ee66d7
 Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5920ed802ce2537f6ed43849e36bd78b296aa98
              sql/data/core.org.sql  sha256 a2beb2570c37011259196543735bd2e190891700160afb49ab4e0cc30afbcff5
              sql/functions/app.fn_gate_rule_items.sql  sha256 6556aa1a1c81cbdd989141a2e6610f970f768a7eb89f82444c8b9287bfd3880b
@@ -29,7 +30,7 @@ Sources      sql/data/app.config_registry.sql  sha256 d6b1490cca17b790e8e575daa5
              sql/views/app.v_today_panel_rule.sql  sha256 7e8319253e49c580e87d25d87df60d124923ed7a8b944bd09cad05a255393192
              sql/views/app.v_user_workload_analysis.sql  sha256 92a537cd13b2622c3b21881ef2133ddffd9b292f3fdde2166838228df9b1e58e
 Builder      workstream-db 0.1.0
-Checksum     20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf
+Checksum     8d7417cdc62370ce73b486adbc83898773e34020704cc54e5ee24e72c4412ac2
              sha256 of this file with the checksum replaced by 64 zeros; the history table
              dbo.wsdb_migration_history and migrations/migrations.sum record it.
 Transaction  every step runs in one transaction: all of it applies, or none of it.
@@ -75,17 +76,17 @@ DECLARE @applied char(64) = (
     FROM dbo.wsdb_migration_history AS h WITH (UPDLOCK, HOLDLOCK)
     WHERE h.migration_name = N'20261122_workstream_business_rules'
 );
-IF @applied = '20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf'
+IF @applied = '8d7417cdc62370ce73b486adbc83898773e34020704cc54e5ee24e72c4412ac2'
     BEGIN
         COMMIT TRANSACTION;
         PRINT N'20261122_workstream_business_rules: already applied with this checksum; skipped.';
         SET NOEXEC ON;
     END;
-IF @applied IS NOT NULL AND @applied <> '20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf'
+IF @applied IS NOT NULL AND @applied <> '8d7417cdc62370ce73b486adbc83898773e34020704cc54e5ee24e72c4412ac2'
     BEGIN
         DECLARE @message nvarchar(2048) = CONCAT(
             N'20261122_workstream_business_rules: applied before with checksum ', @applied,
-            N'; this file has 20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf. Released scripts must not change; nothing was done.'
+            N'; this file has 8d7417cdc62370ce73b486adbc83898773e34020704cc54e5ee24e72c4412ac2. Released scripts must not change; nothing was done.'
         );
         THROW 50101, @message, 1;
     END;
@@ -3665,7 +3666,7 @@ GO
 -- wsdb:guard epilogue: record the migration and commit
 DECLARE @started datetime2(7) = CAST(SESSION_CONTEXT(N'wsdb.started') AS datetime2(7));
 INSERT INTO dbo.wsdb_migration_history (migration_name, checksum, duration_ms, builder)
-VALUES (N'20261122_workstream_business_rules', '20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
+VALUES (N'20261122_workstream_business_rules', '8d7417cdc62370ce73b486adbc83898773e34020704cc54e5ee24e72c4412ac2', DATEDIFF(MILLISECOND, @started, SYSUTCDATETIME()), '0.1.0');
 COMMIT TRANSACTION;
 PRINT N'20261122_workstream_business_rules: applied.';
 GO
@@ -3680,7 +3681,7 @@ IF OBJECT_ID(N'dbo.wsdb_migration_history', N'U') IS NULL
 IF NOT EXISTS (
     SELECT 1
     FROM dbo.wsdb_migration_history AS h
-    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '20f2055d3377ba6b541921ff416e9b1d6f1a2a3661537e3c4d13277450633fbf'
+    WHERE h.migration_name = N'20261122_workstream_business_rules' AND h.checksum = '8d7417cdc62370ce73b486adbc83898773e34020704cc54e5ee24e72c4412ac2'
 )
     THROW 50102, N'20261122_workstream_business_rules: not applied; its changes were rolled back (see the first error above).', 1;
 GO
