@@ -9,8 +9,8 @@ Released scripts are never re-rendered: their file must still match the recorded
 scripts are rendered against the schema the earlier scripts leave behind, which the builder knows by
 replaying every script, in order, on an empty model (:mod:`harness.replay`). The replayed schema must
 equal the ``sql/`` model (:mod:`harness.modeldiff`); when it does not, ``sql/`` changed and no
-migration brings a database there yet. Before each draft is replayed, the destructive-change lint
-(:mod:`harness.destructive`) reads it against the schema as it stands then.
+migration brings a database there yet. Before each script is replayed, released or draft, the
+destructive-change lint (:mod:`harness.destructive`) reads it against the schema as it stands then.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
-from .destructive import acknowledge_line, large_tables, lint_script
+from .destructive import acknowledge_line, large_tables, lint_script, released_acknowledgements
 from .findings import Finding, FindingSink
 from .macros import MacroError, Plan, Step
 from .model import Catalog
@@ -173,6 +173,9 @@ def build(root: Path, target: Catalog, *, write: bool, release: bool = False) ->
     sums = _read_sum(root, sink)
     replay = Replay()
     large = large_tables(root, target, sink)
+    elsewhere = released_acknowledgements(
+        root, {e.script.removesuffix(".sql") for e in (sums.entries if sums else []) if e.state == "released"}, sink
+    )
     entries: list[SumEntry] = []
     written: list[str] = []
     for migration in migrations:
@@ -201,9 +204,12 @@ def build(root: Path, target: Catalog, *, write: bool, release: bool = False) ->
                 else:
                     sink.add(migration.script, _first_difference(on_disk, text), "E802", f"{migration.script} differs from what its template renders; run wsdb build")
             entries.append(SumEntry(migration.file_name, checksum_of(text), "released" if release else "draft"))
-        if not released:
-            # A released script ran as it is and can never change: its findings could not be acted on.
-            lint_script(migration.script, text, replay.state, large, sink)
+        # Every script, released ones too: a released script cannot change, but the DBA who applies it to a
+        # database with rows must know; its findings are acknowledged in migrations/acknowledgements.txt.
+        lint_script(
+            migration.script, text, replay.state, large, sink, elsewhere.get(migration.name, []) if released else [],
+            released=released,
+        )
         replay.apply(migration.script, text)
     _orphans(root, migrations, sums, sink)
     _released_order(migrations, sums, sink)

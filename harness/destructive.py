@@ -24,8 +24,13 @@ A script acknowledges a finding on purpose with a header line (the ``acknowledge
 
     Acknowledges  E811 app.signal.legacy_code: superseded by contact_id since 2025; nothing reads it
 
-which drops the findings of that code and target in that script. An acknowledgement that matches no
-finding is ``W816``; one without a reason, or not understood, is ``W817`` (and acknowledges nothing).
+which drops the findings of that code and target in that script. A released script can no longer change,
+so its findings are acknowledged in ``migrations/acknowledgements.txt`` instead, one line each::
+
+    20250909_add_identity_system  E814 app.signal.UX_signal_composite_dedupe: built when app.signal was new
+
+An acknowledgement that matches no finding is ``W816``; one without a reason, or not understood, is
+``W817`` (and acknowledges nothing); so is a line of the file that names no released script.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
@@ -64,6 +69,13 @@ _ONLINE_NOTE = (
 def acknowledge_line(code: str, target: str, reason: str) -> str:
     """The header line that acknowledges a finding (what the layout prints and the lint reads back)."""
     return f"Acknowledges  {code} {target}: {reason}"
+
+
+def _how_to_acknowledge_released(script: str, code: str, target: str) -> str:
+    return (
+        f"the script is released and cannot change: if that is intended, acknowledge it in {ACKNOWLEDGEMENTS_FILE}: "
+        f"{script}  {code} {target}: why"
+    )
 
 
 def _how_to_acknowledge(code: str, target: str) -> str:
@@ -170,6 +182,10 @@ def narrowing(old: str | None, new: str | None) -> str | None:
 # -- acknowledgements -------------------------------------------------------------------------------
 
 
+ACKNOWLEDGEMENTS_FILE = "migrations/acknowledgements.txt"
+_FILE_LINE = re.compile(r"^(?P<script>\S+)[ \t]+(?P<rest>\S.*)$")
+
+
 @dataclass
 class Acknowledgement:
     line: int
@@ -177,6 +193,49 @@ class Acknowledgement:
     target: str
     reason: str
     used: bool = False
+    path: str | None = None  # where it is written when not in the script's own header
+
+
+def _acknowledgement(rest: str, line: int, path: str | None = None) -> Acknowledgement | str:
+    """``CODE target: reason`` as an Acknowledgement, or the problem with it."""
+    parts = _ACK.match(rest)
+    if parts is None or parts.group("code") not in ACKNOWLEDGEABLE or not TARGET.fullmatch(parts.group("target")):
+        return f"acknowledgement not understood: write 'CODE schema.object[.item]: reason' with a code of {', '.join(ACKNOWLEDGEABLE)}"
+    if not parts.group("reason"):
+        return f"acknowledgement of {parts.group('code')} {parts.group('target')} gives no reason; it acknowledges nothing until it says why"
+    return Acknowledgement(line, parts.group("code"), parts.group("target"), parts.group("reason"), path=path)
+
+
+def released_acknowledgements(root: Path, released: set[str], sink: FindingSink) -> dict[str, list[Acknowledgement]]:
+    """The lines of ``migrations/acknowledgements.txt`` by script name (W817 for lines that cannot count).
+
+    Each line is ``<script name>  CODE schema.object[.item]: reason``; ``#`` starts a comment line. Only
+    released scripts are acknowledged here: a draft says it in its own header (``acknowledge`` macro).
+    """
+    path = root / ACKNOWLEDGEMENTS_FILE
+    if not path.is_file():
+        return {}
+    found: dict[str, list[Acknowledgement]] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = raw.strip()
+        if not text or text.startswith("#"):
+            continue
+        match = _FILE_LINE.match(text)
+        name = match.group("script").removesuffix(".sql") if match else ""
+        if match is None:
+            sink.add(ACKNOWLEDGEMENTS_FILE, number, "W817", "write '<script> CODE schema.object[.item]: reason'")
+        elif name not in released:
+            sink.add(
+                ACKNOWLEDGEMENTS_FILE, number, "W817",
+                f"{name} is not a released migration; a draft acknowledges in its template with acknowledge()",
+            )
+        else:
+            item = _acknowledgement(match.group("rest"), number, ACKNOWLEDGEMENTS_FILE)
+            if isinstance(item, str):
+                sink.add(ACKNOWLEDGEMENTS_FILE, number, "W817", item)
+            else:
+                found.setdefault(name, []).append(item)
+    return found
 
 
 def header_acknowledgements(text: str) -> tuple[list[Acknowledgement], list[tuple[int, str]]]:
@@ -191,13 +250,11 @@ def header_acknowledgements(text: str) -> tuple[list[Acknowledgement], list[tupl
     problems: list[tuple[int, str]] = []
     for match in _ACK_LINE.finditer(header):
         line = header.count("\n", 0, match.start()) + 1
-        parts = _ACK.match(match.group("rest"))
-        if parts is None or parts.group("code") not in ACKNOWLEDGEABLE or not TARGET.fullmatch(parts.group("target")):
-            problems.append((line, f"acknowledgement not understood: write 'Acknowledges  CODE schema.object[.item]: reason' with a code of {', '.join(ACKNOWLEDGEABLE)}"))
-        elif not parts.group("reason"):
-            problems.append((line, f"acknowledgement of {parts.group('code')} {parts.group('target')} gives no reason; it acknowledges nothing until it says why"))
+        item = _acknowledgement(match.group("rest"), line)
+        if isinstance(item, str):
+            problems.append((line, item.replace("write '", "write 'Acknowledges  ", 1)))
         else:
-            found.append(Acknowledgement(line, parts.group("code"), parts.group("target"), parts.group("reason")))
+            found.append(item)
     return found, problems
 
 
@@ -506,17 +563,22 @@ class _Script:
         self.hit(hit.line, "E815", hit.target, message)
 
 
-def lint_script(path: str, text: str, state: Catalog, large: set[str] | None, sink: FindingSink) -> None:
+def lint_script(
+    path: str, text: str, state: Catalog, large: set[str] | None, sink: FindingSink,
+    elsewhere: list[Acknowledgement] | tuple = (), *, released: bool = False,
+) -> None:
     """Lint one script (``path`` relative to the root) against ``state``, the schema before it; report to ``sink``.
 
-    Findings the script's header acknowledges are dropped; acknowledgements that match nothing (W816) or
-    are not understood or give no reason (W817) are reported. ``large`` None: no large-tables setting.
+    Findings the script's header (or ``elsewhere``: the acknowledgements file, for a released script)
+    acknowledges are dropped; acknowledgements that match nothing (W816) or are not understood or give no
+    reason (W817) are reported. ``large`` None: no large-tables setting.
     """
     script = _Script(state, large or set())
     if _worth_reading(text, state, script.large):
         script.read(text)
     script.renames()
     acknowledgements, problems = header_acknowledgements(text)
+    acknowledgements += list(elsewhere)
     for line, problem in problems:
         sink.add(path, line, "W817", problem)
     for hit in script.hits:
@@ -524,12 +586,17 @@ def lint_script(path: str, text: str, state: Catalog, large: set[str] | None, si
         for acknowledgement in matches:
             acknowledgement.used = True
         if not matches:
-            sink.add(path, hit.line, hit.code, hit.message)
+            message = hit.message
+            if released:
+                advice = _how_to_acknowledge_released(PurePosixPath(path).stem, hit.code, hit.target)
+                message = message.replace(_how_to_acknowledge(hit.code, hit.target), advice)
+            sink.add(path, hit.line, hit.code, message)
     for acknowledgement in acknowledgements:
         if not acknowledgement.used and not (large is None and acknowledgement.code == "E814"):
             sink.add(
-                path, acknowledgement.line, "W816",
-                f"Acknowledges {acknowledgement.code} {acknowledgement.target}: this script has no such finding; remove the acknowledgement",
+                acknowledgement.path or path, acknowledgement.line, "W816",
+                f"Acknowledges {acknowledgement.code} {acknowledgement.target}: {PurePosixPath(path).stem} has no such finding; "
+                "remove the acknowledgement",
             )
 
 

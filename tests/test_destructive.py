@@ -285,3 +285,44 @@ def test_without_a_large_tables_setting_e814_is_neither_checked_nor_its_acknowle
     lint_script("migrations/x.sql", script, replay.state, set(), empty)
     assert unset.sorted() == []
     assert [f.code for f in empty.sorted()] == ["W816"]
+
+
+# -- released scripts ---------------------------------------------------------------------------------
+
+
+def released(project: Project, acknowledgements: str | None = None):
+    """Both item migrations released, then the findings of a build --check with the acknowledgements file."""
+    migrated(project)
+    target = read_catalog(project.root, FindingSink())
+    build(project.root, target, write=True, release=True)
+    if acknowledgements is not None:
+        project.write("migrations/acknowledgements.txt", acknowledgements)
+    return [f for f in build(project.root, target, write=False).findings if f.code.startswith(("E81", "W81"))]
+
+
+def test_a_released_script_is_linted_too_and_the_finding_says_where_to_acknowledge_it(project: Project):
+    [finding] = released(project)
+    assert (finding.path, finding.code) == ("migrations/20260102_drop.sql", "E811")
+    assert "migrations/acknowledgements.txt: 20260102_drop  E811 app.item.legacy_code: why" in finding.message
+
+
+def test_the_acknowledgements_file_acknowledges_a_released_scripts_finding(project: Project):
+    assert released(project, "# reviewed\n20260102_drop  E811 app.item.legacy_code: nothing reads it since 2025\n") == []
+
+
+def test_a_line_of_the_acknowledgements_file_that_matches_nothing_is_reported_at_its_line(project: Project):
+    findings = released(project, "20260102_drop  E811 app.item.legacy_code: gone\n20260101_items  E810 app.item: no\n")
+    assert [(f.path, f.line, f.code) for f in findings] == [("migrations/acknowledgements.txt", 2, "W816")]
+
+
+def test_the_acknowledgements_file_cannot_acknowledge_a_draft_or_an_unknown_script(project: Project):
+    migrated(project)
+    project.write("migrations/acknowledgements.txt", "20260102_drop  E811 app.item.legacy_code: a draft\nnonsense\n")
+    target = read_catalog(project.root, FindingSink())
+    findings = [f for f in build(project.root, target, write=False).findings if f.code.startswith(("E81", "W81"))]
+    assert sorted((f.path, f.code) for f in findings) == [
+        ("migrations/20260102_drop.sql", "E811"),  # still flagged: the draft's header is where it is acknowledged
+        ("migrations/acknowledgements.txt", "W817"),
+        ("migrations/acknowledgements.txt", "W817"),
+    ]
+    assert "not a released migration" in next(f.message for f in findings if f.line == 1 and f.code == "W817")
