@@ -187,3 +187,21 @@ def test_bundle_refuses_migrations_that_do_not_verify(real_tree):
     real_tree.edit("sql/tables/app.signal.sql", "contact_phone varchar(32) NULL", "contact_phone varchar(30) NULL")
     result = run("bundle", "--root", str(real_tree.root))
     assert result.exit_code == 2 and "do not verify" in result.output
+
+
+def test_docs_writes_a_dictionary_and_a_picture_per_schema_where_asked(tmp_path):
+    out = tmp_path / "schema"
+    result = run("docs", "--root", str(REPO), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "app.md", "app.svg", "core.md", "core.svg", "intake.md", "intake.svg"]
+    assert result.output.splitlines()[-1].startswith("wsdb docs: wrote 7 file(s) for ")
+
+
+def test_docs_check_passes_on_the_repository_and_names_a_stale_dictionary(tmp_path):
+    assert run("docs", "--root", str(REPO), "--check").exit_code == 0
+    out = tmp_path / "schema"
+    run("docs", "--root", str(REPO), "--output", str(out))
+    (out / "core.md").write_text("edited by hand\n", encoding="utf-8")
+    result = run("docs", "--root", str(REPO), "--output", str(out), "--check")
+    assert result.exit_code == 1
+    assert "core.md:1: stale; run wsdb docs" in result.output and "wsdb docs: 1 stale file(s)" in result.output
