@@ -23,8 +23,10 @@ Macros, all returning an empty string:
 - ``create_index(name)``: one index from its table file.
 - ``drop_index(name)``: ``DROP INDEX`` one the database has at this point; a ``create_index`` of the
   same name after it recreates the index as ``sql/`` now defines it.
+- ``rename_column(table, old, new)`` / ``rename_table(name, new)``: ``EXEC sys.sp_rename``, keeping the
+  data; ``new`` must be what ``sql/`` now calls it. Constraints keep their names.
 - ``create_module(name)``: a view, function or procedure file (``CREATE OR ALTER``), or a security
-  policy (``CREATE SECURITY POLICY``; only where it does not exist yet).
+  policy (``CREATE SECURITY POLICY``; one that exists at this point is dropped first, in the same step).
 - ``load_data(table)``: the reference-data script ``sql/data/<table>.sql``.
 - ``create_role(name, reason)``: ``CREATE ROLE`` unless the database has it (roles are not modelled, so the
   replay skips the step).
@@ -34,8 +36,12 @@ Macros, all returning an empty string:
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import functools
 import hashlib
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,11 +53,36 @@ from .descriptions import extended_property_sql
 from .findings import FindingSink
 from .model import Catalog, Routine, SourceFile, Table, View, key
 from .reader import FileReader
+from .replay import RenameError, rename_column, rename_table
 from .snippets import SnippetError, TableSource, table_source
 
 
 class MacroError(ValueError):
-    """A macro call cannot produce a valid step (unknown object, already applied, bad argument)."""
+    """A macro call cannot produce a valid step (unknown object, already applied, bad argument).
+
+    ``lineno`` is the template line of the call, when known (the builder reports E803 there).
+    """
+
+    lineno: int | None = None
+
+
+def _at_template_line(macro):
+    """Wrap a macro so that its MacroError carries the line of the template that called it."""
+
+    @functools.wraps(macro)
+    def call(*args, **kwargs):
+        try:
+            return macro(*args, **kwargs)
+        except MacroError as error:
+            frame = sys._getframe(1)
+            while frame is not None and error.lineno is None:
+                template = frame.f_globals.get("__jinja_template__")
+                if template is not None:
+                    error.lineno = template.get_corresponding_lineno(frame.f_lineno)
+                frame = frame.f_back
+            raise
+
+    return call
 
 
 @dataclass
@@ -78,6 +109,8 @@ class Plan:
     acknowledgements: list[tuple[str, str, str]] = field(default_factory=list)  # (code, target, reason)
     _tables: dict[str, TableSource] = field(default_factory=dict)
     _dropped: set[str] = field(default_factory=set)
+    _policies: set[str] = field(default_factory=set)  # keys of the policies a step creates
+    _own_state: bool = False  # True once ``state`` is this plan's copy (a rename changed it)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _read_source(self, rel: str) -> str:
@@ -97,6 +130,10 @@ class Plan:
         return table, self._tables[table.key]
 
     def globals(self) -> dict:
+        """The macros, by name, for a Jinja environment (their errors name the calling template line)."""
+        return {name: _at_template_line(macro) for name, macro in self._macros().items()}
+
+    def _macros(self) -> dict:
         return {
             "description": self.description,
             "acknowledge": self.acknowledge,
@@ -106,6 +143,8 @@ class Plan:
             "add_constraints": self.add_constraints,
             "create_index": self.create_index,
             "drop_index": self.drop_index,
+            "rename_column": self.rename_column,
+            "rename_table": self.rename_table,
             "create_module": self.create_module,
             "load_data": self.load_data,
             "sql": self.sql,
@@ -307,6 +346,66 @@ class Plan:
             return ""
         raise MacroError(f"drop_index({name}): no table has that index at this point")
 
+    def rename_column(self, table_name: str, old: str, new: str) -> str:
+        """Rename a column the table has at this point to the name ``sql/`` gives it (``sp_rename``)."""
+        call = f"rename_column({table_name}, {old}, {new})"
+        current = self.state.tables.get(key(table_name))
+        if current is None:
+            raise MacroError(f"{call}: no table {table_name} at this point")
+        target = self.target.tables.get(current.key)
+        if target is None:
+            raise MacroError(f"{call}: sql/ defines no table {table_name}")
+        if target.column(new) is None:
+            raise MacroError(f"{call}: sql/ defines no column {new} in {target.full_name}")
+        old_name = current.column(old).name if current.column(old) is not None else old
+        new_name = target.column(new).name
+        self._rename(call, lambda state: rename_column(state, state.tables[current.key], old, new_name))
+        self.steps.append(
+            Step(
+                "rename",
+                f"{current.full_name} rename column {old_name} to {new_name}",
+                [_sp_rename(f"{current.full_name}.{old_name}", new_name, "COLUMN")],
+                defines={f"{current.key}.{new_name.lower()}"},
+                needs={current.key},
+            )
+        )
+        return ""
+
+    def rename_table(self, name: str, new: str) -> str:
+        """Rename a table the database has at this point to the name ``sql/`` gives it (same schema)."""
+        call = f"rename_table({name}, {new})"
+        current = self.state.tables.get(key(name))
+        if current is None:
+            raise MacroError(f"{call}: no table {name} at this point")
+        schema, _, bare = new.rpartition(".")
+        if schema and key(schema) != key(current.schema):
+            raise MacroError(f"{call}: sp_rename keeps a table in its schema ({current.schema})")
+        target = self.target.tables.get(key(current.schema, bare))
+        if target is None:
+            raise MacroError(f"{call}: sql/ defines no table {current.schema}.{bare}")
+        old_key, old_name = current.key, current.full_name
+        self._rename(call, lambda state: rename_table(state, state.tables[old_key], target.name))
+        self.steps.append(
+            Step(
+                "rename",
+                f"{old_name} rename to {target.name}",
+                [_sp_rename(old_name, target.name, "OBJECT")],
+                defines={target.key},
+                needs={old_key},
+            )
+        )
+        return ""
+
+    def _rename(self, call: str, change) -> None:
+        """Apply a rename to this plan's copy of the state (the state it was given is the replay's)."""
+        if not self._own_state:
+            self.state = dataclasses.replace(self.state, tables=copy.deepcopy(self.state.tables), policies=copy.deepcopy(self.state.policies))
+            self._own_state = True
+        try:
+            change(self.state)
+        except RenameError as error:
+            raise MacroError(f"{call}: {error}") from None
+
     def create_module(self, name: str) -> str:
         policy = self.target.policies.get(key(name))
         if policy is not None:
@@ -364,18 +463,23 @@ class Plan:
         return ""
 
     def _policy(self, policy) -> str:
-        """A security policy (CREATE only: a policy that exists must be dropped first, with a literal sql block)."""
-        if key(policy.full_name) in self.state.policies:
-            raise MacroError(f"create_module({policy.full_name}): the security policy exists at this point; drop it first")
+        """A security policy: CREATE, after a DROP in the same step when it exists at this point (the whole
+        script is one transaction, so no other session sees the tables without it)."""
+        if policy.key in self._policies:
+            raise MacroError(f"create_module({policy.full_name}): the security policy is already created in this migration")
+        self._policies.add(policy.key)
         text = self._read_source(policy.location.path)
         needs = {f"schema:{key(policy.schema)}"}
         for predicate in policy.predicates:
             needs |= {key(predicate.function), key(predicate.table)}
+        batches = [b.text.strip("\n") + "\n" for b in split_batches(text) if not b.is_blank()]
+        if policy.key in self.state.policies:
+            batches.insert(0, f"DROP SECURITY POLICY {self.state.policies[policy.key].full_name};\n")
         self.steps.append(
             Step(
                 "policy",
                 f"security policy {policy.full_name}",
-                [b.text.strip("\n") + "\n" for b in split_batches(text) if not b.is_blank()],
+                batches,
                 defines={policy.key},
                 needs=needs,
             )
@@ -392,6 +496,10 @@ class Plan:
             needs={f"schema:{key(obj.schema)}"} | (references(obj) - {obj.key}),
         )
 
+
+
+def _sp_rename(objname: str, newname: str, objtype: str) -> str:
+    return f"EXEC sys.sp_rename @objname = N'{objname}', @newname = N'{newname}', @objtype = N'{objtype}';\n"
 
 
 def _touches(columns, names: set[str]) -> bool:

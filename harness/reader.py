@@ -158,6 +158,11 @@ class FileReader:
         if words[0] == "CREATE" and words[1] == "SCHEMA":
             self._schema(piece, line)
             return
+        if self.command(piece):
+            return
+        options: dict[str, str] = {}
+        if words[0] == "CREATE" and any(t.token_type == TokenType.INDEX for t in piece.tokens[:4]):
+            piece, options = self._index_options(piece)
         try:
             tree = parse_slice(piece, source)
         except StatementError as error:
@@ -169,7 +174,7 @@ class FileReader:
                 self._table(tree, piece)
                 return
             if create_kind.endswith("INDEX"):
-                self._index(tree, piece)
+                self._index(tree, piece, options)
                 return
             if create_kind == "VIEW":
                 self._view(tree, piece)
@@ -179,6 +184,11 @@ class FileReader:
         if isinstance(tree, exp.Drop) and self.drop(tree, piece):
             return
         self.finding(line, "E103", f"{' '.join(w or '' for w in words[:2]).strip()} statement is not allowed in sql/{self.source.kind}/")
+
+    def command(self, piece: Slice) -> bool:
+        """Statements read from their tokens (``EXEC sp_rename``, ``ALTER INDEX … REBUILD``, ``DROP SECURITY
+        POLICY``): changes, not part of a declarative sql/ file (migrations override this)."""
+        return False
 
     def alter(self, tree: exp.Alter, piece: Slice) -> bool:
         """ALTER statements change objects: not part of a declarative sql/ file (migrations override this)."""
@@ -338,7 +348,31 @@ class FileReader:
         table.constraints.append(Constraint(name, ckind, columns, self.loc(line), clustered=clustered, description=description))
 
     # -- indexes -------------------------------------------------------------------------------
-    def _index(self, tree: exp.Create, piece: Slice) -> None:
+    def _index_options(self, piece: Slice) -> tuple[Slice, dict[str, str]]:
+        """The statement without its ``WITH (option = value, …)`` clause, and the options (upper case).
+
+        sqlglot cannot parse the clause after a filter (``WHERE … WITH (ONLINE = ON)``); the options change
+        how an index is built, not what it is, so the model does not keep them.
+        """
+        tokens = piece.tokens
+        depth = 0
+        for i, token in enumerate(tokens):
+            if token.token_type == TokenType.L_PAREN:
+                depth += 1
+            elif token.token_type == TokenType.R_PAREN:
+                depth -= 1
+            elif depth == 0 and word(token) == "WITH" and i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.L_PAREN:
+                end = _matching_paren(tokens, i + 1)
+                options = {}
+                for option in _split_commas(tokens[i + 2 : end]):
+                    if len(option) == 3 and option[1].token_type == TokenType.EQ:
+                        options[option[0].text.upper()] = option[2].text.upper()
+                    else:
+                        self.finding(option[0].line, "E100", f"index option {_join(option)} not understood (expected NAME = value)")
+                return Slice(piece.kind, tokens[:i] + tokens[end + 1 :], piece.is_condition), options
+        return piece, {}
+
+    def _index(self, tree: exp.Create, piece: Slice, options: dict[str, str] | None = None) -> None:
         index_expr = tree.this
         line = piece.line
         params = index_expr.args.get("params")
@@ -374,10 +408,11 @@ class FileReader:
         if "." not in index.table:
             self.finding(line, "E207", f"index {index.name} names table {index.table} without its schema")
         self.source.objects.append(f"index:{key(index.table)}")
-        self.add_index(index)
+        self.add_index(index, options or {})
 
-    def add_index(self, index: Index) -> None:
-        """Indexes are attached to their tables once every file is read (a table may come later)."""
+    def add_index(self, index: Index, options: dict[str, str]) -> None:
+        """Indexes are attached to their tables once every file is read (a table may come later); the
+        ``WITH`` options say how to build it, which a declarative file leaves to the migration."""
         self.pending_indexes.append(index)
 
     # -- views ---------------------------------------------------------------------------------

@@ -4,8 +4,11 @@ Each script is read with the same reader as ``sql/`` (:class:`~harness.reader.Fi
 statement now *changes* the model: CREATE adds (and fails when the object exists), CREATE OR ALTER
 replaces, ALTER TABLE adds, drops or alters columns and constraints, DROP removes, and
 ``sp_addextendedproperty`` sets descriptions — the only source of descriptions here, as on a server.
-Batches the builder marks ``-- wsdb:guard`` (history table, transaction, checks) are not schema
-changes and are skipped. A statement that could not apply on a server (a table that already exists,
+``EXEC sp_rename`` renames a table, column, index or constraint and every reference the model keeps
+to it (:func:`rename`); ``ALTER INDEX … REBUILD | REORGANIZE`` and ``ALTER TABLE … REBUILD`` change
+nothing but need their object; ``CREATE INDEX … WITH (DROP_EXISTING = ON)`` replaces the index of
+that name; ``DROP SECURITY POLICY`` removes a policy. Batches the builder marks ``-- wsdb:guard``
+(history table, transaction, checks) are not schema changes and are skipped. A statement that could not apply on a server (a table that already exists,
 a column that does not) is a finding at its file and line. After each script the views and routines
 it touched are resolved against the schema as it stands then.
 """
@@ -20,15 +23,19 @@ from sqlglot import exp
 from .batches import Batch, BatchError, split_batches
 from .comments import FileComments
 from .findings import FindingSink
+from sqlglot.tokens import TokenType
+
 from .model import Catalog, Index, SourceFile, Table, key
-from .reader import FileReader, _dotted
+from .reader import FileReader, _dotted, _dotted_at, _matching_paren, _split_commas
 from .resolve import Resolver
-from .statements import Slice, line_of
+from .statements import Slice, line_of, word
 from .types import type_text
 
 MARKER = re.compile(r"\A(?:\s|/\*.*?\*/)*?[ \t]*-- wsdb:(?P<kind>guard|step)\b[ \t]*(?P<rest>[^\r\n]*)", re.DOTALL)
 _PROPERTY = re.compile(r"sp_(?:add|update)extendedproperty\b(?P<args>(?:\s*,?\s*@\w+\s*=\s*(?:N'(?:[^']|'')*'|NULL))+)", re.I)
 _ARG = re.compile(r"@(?P<name>\w+)\s*=\s*N'(?P<value>(?:[^']|'')*)'", re.I)
+_NAME_PART = re.compile(r'\[(?P<bracketed>(?:[^\]]|\]\])+)\]|"(?P<quoted>[^"]+)"|(?P<bare>[^.]+)')
+_RENAME_ARGS = ("objname", "newname", "objtype")
 
 
 def step_marker(batch_text: str) -> tuple[str, list[str]] | None:
@@ -108,18 +115,151 @@ class MigrationReader(FileReader):
         if kind in ("view", "procedure", "function"):
             self.touched.append(obj_key)
 
-    def add_index(self, index: Index) -> None:
+    def add_index(self, index: Index, options: dict[str, str]) -> None:
         table = self.catalog.tables.get(key(index.table))
         line = index.location.line
+        existing = next((i for i in table.indexes if i.name.lower() == index.name.lower()), None) if table else None
+        replace = options.get("DROP_EXISTING") == "ON"
         if table is None:
             self.fail(line, f"CREATE INDEX {index.name}: table {index.table} does not exist at this point")
-        elif any(i.name.lower() == index.name.lower() for i in table.indexes):
+        elif existing is not None and not replace:
             self.fail(line, f"CREATE INDEX {index.name}: {index.table} already has an index of that name")
+        elif existing is None and replace:
+            self.fail(line, f"CREATE INDEX {index.name} … WITH (DROP_EXISTING = ON): {index.table} has no index of that name to replace")
         else:
+            if existing is not None:
+                # DROP_EXISTING rebuilds the index in place: it keeps its extended properties.
+                table.indexes.remove(existing)
+                index.description = index.description or existing.description
+                index.aliases = index.aliases or existing.aliases
             missing = [c for c, _ in index.keys if table.column(c) is None] + [c for c in index.include if table.column(c) is None]
             if missing:
                 self.fail(line, f"CREATE INDEX {index.name}: {index.table} has no column {', '.join(missing)} at this point")
             table.indexes.append(index)
+
+    # -- statements read from tokens -----------------------------------------------------------
+    def command(self, piece: Slice) -> bool:
+        tokens = piece.tokens
+        words = [word(t) for t in tokens[:3]]
+        if words[0] in ("EXEC", "EXECUTE"):
+            return self._execute(piece)
+        if words[:2] == ["ALTER", "INDEX"]:
+            self._alter_index(piece)
+            return True
+        if words[:2] == ["ALTER", "TABLE"]:
+            after, parts = _dotted_at(tokens, 2)
+            if after >= len(tokens) or word(tokens[after]) != "REBUILD":
+                return False
+            if key(*parts) not in self.catalog.tables:
+                self.fail(piece.line, f"ALTER TABLE {'.'.join(parts)} REBUILD: no such table at this point")
+            return True
+        if words == ["DROP", "SECURITY", "POLICY"]:
+            self._drop_policy(piece)
+            return True
+        if words[0] in ("UPDATE", "DELETE", "INSERT"):
+            self._rows(piece)
+            return True
+        return False
+
+    def _rows(self, piece: Slice) -> None:
+        """A backfill or data fix in a literal step (``UPDATE``, ``INSERT``, ``DELETE``): it changes rows, not the
+        schema. Its table must exist at this point, and so must the columns an ``UPDATE`` sets."""
+        tokens = piece.tokens
+        verb = word(tokens[0])
+        i = 2 if len(tokens) > 1 and word(tokens[1]) in ("FROM", "INTO") else 1
+        if i < len(tokens) and word(tokens[i]) == "TOP" and i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.L_PAREN:
+            i = _matching_paren(tokens, i + 1) + 1
+        after, parts = _dotted_at(tokens, i)
+        if len(parts) < 2:
+            return  # an alias or a table variable: the statement names its real table further on
+        table = self.catalog.tables.get(key(".".join(parts)))
+        if table is None:
+            self.fail(piece.line, f"{verb} {'.'.join(parts)}: no such table at this point")
+            return
+        if verb != "UPDATE":
+            return
+        columns = {c.lower() for c in table.columns}
+        depth, expect_name = 0, False
+        for j in range(after, len(tokens)):
+            token = tokens[j]
+            if token.token_type == TokenType.L_PAREN:
+                depth += 1
+            elif token.token_type == TokenType.R_PAREN:
+                depth -= 1
+            elif depth == 0 and word(token) in ("WHERE", "FROM", "OUTPUT", "OPTION"):
+                break
+            elif depth == 0 and (word(token) == "SET" or token.token_type == TokenType.COMMA):
+                expect_name = True
+                continue
+            elif expect_name and token.token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+                name = token.text
+                if j + 1 < len(tokens) and tokens[j + 1].token_type == TokenType.DOT:
+                    continue  # alias.column: the column follows
+                if name.lower() not in columns:
+                    self.fail(token.line, f"UPDATE {table.full_name} SET {name}: no such column at this point")
+            expect_name = False
+
+    def _execute(self, piece: Slice) -> bool:
+        """``EXEC [sys.]sp_rename`` with named or positional string arguments; other procedures are not changes."""
+        tokens = piece.tokens
+        after, procedure = _dotted_at(tokens, 1)
+        if key(*procedure) not in ("sp_rename", "sys.sp_rename"):
+            return False
+        args: dict[str, str | None] = {}
+        for position, argument in enumerate(_split_commas(tokens[after:])):
+            name = _RENAME_ARGS[position] if position < len(_RENAME_ARGS) else "?"
+            if argument[0].token_type == TokenType.PARAMETER and len(argument) > 2 and argument[2].token_type == TokenType.EQ:
+                name, argument = argument[1].text.lower(), argument[3:]
+            if name not in _RENAME_ARGS or len(argument) != 1:
+                self.fail(piece.line, "sp_rename: expected @objname, @newname and @objtype given as string literals")
+                return True
+            value = argument[0]
+            if value.token_type in (TokenType.STRING, TokenType.NATIONAL_STRING):
+                args[name] = value.text
+            elif word(value) == "NULL" and name == "objtype":
+                args[name] = None
+            else:
+                self.fail(piece.line, f"sp_rename: @{name} must be a string literal, not {value.text}")
+                return True
+        if not args.get("objname") or not args.get("newname"):
+            self.fail(piece.line, "sp_rename: @objname and @newname are required")
+            return True
+        try:
+            rename(self.catalog, args["objname"], args["newname"], args.get("objtype"))
+        except RenameError as error:
+            self.fail(piece.line, f"sp_rename {args['objname']}: {error}")
+        return True
+
+    def _alter_index(self, piece: Slice) -> None:
+        """``ALTER INDEX name|ALL ON table REBUILD|REORGANIZE …``: no change, but the index must exist."""
+        tokens = piece.tokens
+        name = tokens[2].text if len(tokens) > 2 else ""
+        if len(tokens) < 5 or word(tokens[3]) != "ON":
+            self.fail(piece.line, "ALTER INDEX: expected ALTER INDEX name ON schema.table REBUILD | REORGANIZE")
+            return
+        after, parts = _dotted_at(tokens, 4)
+        action = word(tokens[after]) if after < len(tokens) else None
+        table = self.catalog.tables.get(key(*parts))
+        what = f"ALTER INDEX {name} ON {'.'.join(parts)}"
+        if table is None:
+            self.fail(piece.line, f"{what}: no such table at this point")
+        elif name.upper() != "ALL" and _index_named(table, name) is None:
+            self.fail(piece.line, f"{what}: no such index at this point")
+        elif action not in ("REBUILD", "REORGANIZE"):
+            self.fail(piece.line, f"{what}: replay understands REBUILD and REORGANIZE only")
+
+    def _drop_policy(self, piece: Slice) -> None:
+        tokens = piece.tokens
+        i = 3
+        exists = [word(t) for t in tokens[3:5]] == ["IF", "EXISTS"]
+        if exists:
+            i = 5
+        _, parts = _dotted_at(tokens, i)
+        name = ".".join(parts)
+        if key(name) in self.catalog.policies:
+            del self.catalog.policies[key(name)]
+        elif not exists:
+            self.fail(piece.line, f"DROP SECURITY POLICY {name}: it does not exist at this point")
 
     # -- ALTER TABLE ---------------------------------------------------------------------------
     def alter(self, tree: exp.Alter, piece: Slice) -> bool:
@@ -223,6 +363,10 @@ class MigrationReader(FileReader):
                 if not tree.args.get("exists"):
                     self.fail(line, f"DROP {kind} {name}: it does not exist at this point")
                 continue
+            binding = _binding_policy(self.catalog, k) if kind == "TABLE" else None
+            if binding is not None:
+                self.fail(line, f"DROP TABLE {name}: security policy {binding} (SCHEMABINDING = ON) names it; re-create the policy without it first")
+                continue
             del store[k]
         return True
 
@@ -278,6 +422,166 @@ class MigrationReader(FileReader):
 
 
 
+# -- sp_rename ---------------------------------------------------------------------------------------
+
+
+class RenameError(ValueError):
+    """An sp_rename that cannot apply to the schema at this point (the message says why)."""
+
+
+def rename(catalog: Catalog, objname: str, newname: str, objtype: str | None) -> None:
+    """Apply ``sp_rename objname, newname, objtype`` to ``catalog`` as SQL Server would.
+
+    COLUMN (``[schema.]table.column``), INDEX (``[schema.]table.index``; a primary key or unique constraint's
+    index renames the constraint) and OBJECT or no type (``[schema.]name``: a table or a constraint). The
+    model's references follow: index and constraint columns, CHECK and computed expressions, foreign keys
+    of every table, security policy predicates. Constraints keep their names when their table is renamed,
+    as on a server. Raise :class:`RenameError` when the object is not there or the new name is taken.
+    """
+    parts = [m.group("bracketed") or m.group("quoted") or m.group("bare") for m in _NAME_PART.finditer(objname.strip())]
+    parts = [p.replace("]]", "]").strip() for p in parts]
+    kind = (objtype or "OBJECT").upper()
+    if kind in ("COLUMN", "INDEX"):
+        schema, table_name, item = _qualified(parts, 3)
+        table = catalog.tables.get(key(schema, table_name))
+        if table is None:
+            raise RenameError(f"no table {schema}.{table_name} at this point")
+        if kind == "COLUMN":
+            rename_column(catalog, table, item, newname)
+        else:
+            rename_index(table, item, newname)
+    elif kind == "OBJECT":
+        schema, name = _qualified(parts, 2)
+        table = catalog.tables.get(key(schema, name))
+        owner = next((t for t in catalog.tables.values() if key(t.schema) == key(schema) and t.constraint(name)), None)
+        if table is not None:
+            rename_table(catalog, table, newname)
+        elif owner is not None:
+            _taken(catalog, schema, newname)
+            constraint = owner.constraint(name)
+            constraint.name = newname
+            for column in owner.columns.values():
+                if column.default_name and column.default_name.lower() == name.lower():
+                    column.default_name = newname
+        elif key(schema, name) in catalog.views or key(schema, name) in catalog.routines:
+            raise RenameError("renaming a view or routine leaves its definition behind; drop it and create it under the new name")
+        else:
+            raise RenameError(f"no table or constraint {schema}.{name} at this point")
+    else:
+        raise RenameError(f"@objtype {objtype}: replay understands COLUMN, INDEX and OBJECT")
+
+
+def rename_column(catalog: Catalog, table: Table, old: str, new: str) -> None:
+    """Rename a column of ``table`` and every reference the model keeps to it."""
+    column = table.column(old)
+    if column is None:
+        raise RenameError(f"{table.full_name} has no column {old} at this point")
+    if old.lower() != new.lower() and table.column(new) is not None:
+        raise RenameError(f"{table.full_name} already has a column {new}")
+
+    def swap(names: list[str]) -> list[str]:
+        return [new if n.lower() == old.lower() else n for n in names]
+
+    column.name = new
+    _rekey(table.columns, old.lower(), new.lower())
+    for constraint in table.constraints:
+        constraint.columns = swap(constraint.columns)
+        if constraint.expression is not None:
+            _rename_in(constraint.expression, old, new)
+            if constraint.kind == "COMPUTED":
+                table.column(constraint.columns[0]).computed = constraint.expression.sql("tsql", copy=False)
+    for index in table.indexes:
+        index.keys = [(new if k.lower() == old.lower() else k, desc) for k, desc in index.keys]
+        index.include = swap(index.include)
+        if index.filter is not None:
+            _rename_in(index.filter, old, new)
+            index.filter_sql = index.filter.sql("tsql", copy=False)
+    for other in catalog.tables.values():
+        for constraint in other.constraints:
+            if constraint.kind == "FK" and constraint.ref_table and key(constraint.ref_table) == table.key:
+                constraint.ref_columns = swap(constraint.ref_columns)
+    for policy in catalog.policies.values():
+        for predicate in policy.predicates:
+            if key(predicate.table) == table.key:
+                predicate.arguments = swap(predicate.arguments)
+
+
+def rename_table(catalog: Catalog, table: Table, new: str) -> None:
+    """Rename ``table`` (same schema); foreign keys, policies and data scripts that name it follow."""
+    old_key = table.key
+    if key(table.schema, new) != old_key:
+        _taken(catalog, table.schema, new)
+    table.name = new
+    _rekey(catalog.tables, old_key, table.key)
+    for index in table.indexes:
+        index.table = table.full_name
+    for other in catalog.tables.values():
+        for constraint in other.constraints:
+            if constraint.kind == "FK" and constraint.ref_table and key(constraint.ref_table) == old_key:
+                constraint.ref_table = table.full_name
+    for policy in catalog.policies.values():
+        for predicate in policy.predicates:
+            if key(predicate.table) == old_key:
+                predicate.table = table.full_name
+    for script in catalog.scripts:
+        if key(script.target) == old_key:
+            script.target = table.full_name
+
+
+def rename_index(table: Table, old: str, new: str) -> None:
+    """Rename an index of ``table`` (a primary key or unique constraint's index renames the constraint)."""
+    target = _index_named(table, old)
+    if target is None:
+        raise RenameError(f"{table.full_name} has no index {old} at this point")
+    if old.lower() != new.lower() and _index_named(table, new) is not None:
+        raise RenameError(f"{table.full_name} already has an index {new}")
+    target.name = new
+
+
+def _index_named(table: Table, name: str):
+    """The index, or the primary key / unique constraint (which is an index on a server), of that name."""
+    index = next((i for i in table.indexes if i.name.lower() == name.lower()), None)
+    constraint = table.constraint(name)
+    return index or (constraint if constraint is not None and constraint.kind in ("PK", "UQ") else None)
+
+
+def _qualified(parts: list[str], size: int) -> list[str]:
+    if len(parts) == size - 1:
+        return ["dbo", *parts]
+    if len(parts) != size or not all(parts):
+        raise RenameError(f"expected a {size}-part name (schema first) for this @objtype")
+    return parts
+
+
+def _taken(catalog: Catalog, schema: str, name: str) -> None:
+    """Raise when ``schema.name`` is already a table, view, routine, policy or constraint."""
+    k = key(schema, name)
+    constraints = (c for t in catalog.tables.values() if key(t.schema) == key(schema) for c in t.constraints)
+    if catalog.relation(k) or k in catalog.routines or k in catalog.policies or any(c.name and c.name.lower() == name.lower() for c in constraints):
+        raise RenameError(f"{schema}.{name} already exists")
+
+
+def _rekey(mapping: dict, old: str, new: str) -> None:
+    """Change one key of a dict in place, keeping the order of its items."""
+    items = [(new if k == old else k, v) for k, v in mapping.items()]
+    mapping.clear()
+    mapping.update(items)
+
+
+def _rename_in(expression: exp.Expression, old: str, new: str) -> None:
+    for column in expression.find_all(exp.Column):
+        if column.name.lower() == old.lower():
+            column.this.set("this", new)
+
+
+def _binding_policy(catalog: Catalog, table_key: str) -> str | None:
+    """The schema-bound security policy with a predicate on the table, if any (the table cannot be dropped)."""
+    return next(
+        (p.full_name for p in catalog.policies.values() if p.schemabinding and any(key(x.table) == table_key for x in p.predicates)),
+        None,
+    )
+
+
 class Replay:
     """The schema as a sequence of migration scripts leaves it, starting from an empty database."""
 
@@ -302,4 +606,4 @@ class Replay:
         self.applied.append(path)
 
 
-__all__ = ["MigrationReader", "Replay", "step_marker"]
+__all__ = ["MigrationReader", "RenameError", "Replay", "rename", "rename_column", "rename_index", "rename_table", "step_marker"]

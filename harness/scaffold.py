@@ -13,8 +13,10 @@ SLUG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 SKELETON = """\
 {{#- {name}: say here why this migration exists. Macros (see DEVELOPERS.md, "Migrations"):
     create_schema, create_table(name, without=[...], checks=True), add_columns(table, [...]),
-    add_constraints(table, [...] or kind="CK"), create_index(name), create_module(name),
-    load_data(table), and {{% call sql("what") %}} literal SQL {{% endcall %}}. -#}}
+    add_constraints(table, [...] or kind="CK"), create_index(name), drop_index(name),
+    rename_column(table, old, new), rename_table(name, new), create_module(name) (a security
+    policy that exists is dropped and re-created), load_data(table), create_role(name, reason),
+    acknowledge(code, target, reason), and {{% call sql("what") %}} literal SQL {{% endcall %}}. -#}}
 {{{{ description("TODO: one sentence a DBA reads in the script header") }}}}
 """
 

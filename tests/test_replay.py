@@ -150,3 +150,25 @@ def test_step_markers_are_found_after_the_header_comment_only_at_the_start_of_a_
     assert step_marker("/*\nheader\n*/\n-- wsdb:guard prologue\nSET NOCOUNT ON;") == ("guard", ["prologue"])
     assert step_marker("\n-- wsdb:step 3 data core.module\nINSERT ...") == ("step", ["3", "data", "core.module"])
     assert step_marker("SELECT 1;\n-- wsdb:guard late\n") is None
+
+
+def test_a_backfill_in_a_migration_changes_rows_not_the_schema():
+    replay = replayed(SETUP, """
+        UPDATE app.thing SET code = 'none' WHERE code = '';
+        UPDATE TOP (100) app.thing SET code = UPPER(code), thing_id = thing_id;
+        INSERT INTO app.thing (thing_id, code) VALUES (1, 'a');
+        DELETE FROM app.thing WHERE thing_id = 1;
+        ALTER TABLE app.thing ALTER COLUMN code varchar(8) NOT NULL;
+    """)
+    assert findings(replay) == []
+    assert list(replay.state.tables["app.thing"].columns) == ["thing_id", "code"]
+
+
+def test_a_backfill_of_a_table_or_column_that_is_not_there_yet_is_reported_at_its_line():
+    replay = replayed(SETUP, """
+        UPDATE app.thing SET label = code;
+        INSERT INTO app.nothing (x) VALUES (1);
+    """)
+    assert [(line, code) for line, code, _ in findings(replay)] == [(1, "E805"), (2, "E805")]
+    assert "SET label: no such column" in findings(replay)[0][2]
+    assert "app.nothing: no such table" in findings(replay)[1][2]

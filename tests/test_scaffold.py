@@ -141,3 +141,13 @@ def test_the_skeleton_is_valid_jinja_that_renders_to_nothing_but_its_description
     rendered = env.from_string(text).render()
     assert rendered.strip() == ""
     assert len(described) == 1 and described[0].startswith("TODO")
+
+
+def test_the_skeleton_names_every_macro_a_template_can_call(tmp_path):
+    from harness.macros import Plan
+    from harness.model import Catalog
+
+    text = new_migration(tmp_path, "add_widgets", DAY).read_text(encoding="utf-8")
+    macros = Plan(tmp_path, Catalog(), Catalog()).globals()
+    assert {"rename_column", "rename_table", "drop_index"} <= set(macros)
+    assert [name for name in macros if f"{name}(" not in text and f"{name}," not in text] == []
