@@ -26,7 +26,9 @@ Macros, all returning an empty string:
 - ``rename_column(table, old, new)`` / ``rename_table(name, new)``: ``EXEC sys.sp_rename``, keeping the
   data; ``new`` must be what ``sql/`` now calls it. Constraints keep their names.
 - ``create_module(name)``: a view, function or procedure file (``CREATE OR ALTER``), or a security
-  policy (``CREATE SECURITY POLICY``; one that exists at this point is dropped first, in the same step).
+  policy (``CREATE SECURITY POLICY``; one that exists at this point is dropped first, in the same step;
+  predicates on tables that do not exist yet are left for the migration that creates them, which calls
+  ``create_module`` again).
 - ``load_data(table)``: the reference-data script ``sql/data/<table>.sql``.
 - ``create_role(name, reason)``: ``CREATE ROLE`` unless the database has it (roles are not modelled, so the
   replay skips the step).
@@ -469,9 +471,17 @@ class Plan:
             raise MacroError(f"create_module({policy.full_name}): the security policy is already created in this migration")
         self._policies.add(policy.key)
         text = self._read_source(policy.location.path)
+        # Predicates on tables that do not exist yet at this point (a later migration creates them) are left
+        # out; that migration calls create_module again, which re-creates the policy with them.
+        available = set(self.state.tables) | {k for step in self.steps for k in step.defines}
+        later = [p for p in policy.predicates if key(p.table) not in available]
+        if len(later) == len(policy.predicates):
+            raise MacroError(f"create_module({policy.full_name}): none of the tables it binds exists at this point; create them first")
+        text = _without_lines(text, {p.location.line for p in later})
         needs = {f"schema:{key(policy.schema)}"}
         for predicate in policy.predicates:
-            needs |= {key(predicate.function), key(predicate.table)}
+            if predicate not in later:
+                needs |= {key(predicate.function), key(predicate.table)}
         batches = [b.text.strip("\n") + "\n" for b in split_batches(text) if not b.is_blank()]
         if policy.key in self.state.policies:
             batches.insert(0, f"DROP SECURITY POLICY {self.state.policies[policy.key].full_name};\n")
@@ -500,6 +510,18 @@ class Plan:
 
 def _sp_rename(objname: str, newname: str, objtype: str) -> str:
     return f"EXEC sys.sp_rename @objname = N'{objname}', @newname = N'{newname}', @objtype = N'{objtype}';\n"
+
+
+def _without_lines(text: str, lines: set[int]) -> str:
+    """``text`` without the given 1-based lines (predicate lines); the comma of a list's new last item goes too."""
+    if not lines:
+        return text
+    kept = [line for number, line in enumerate(text.split("\n"), start=1) if number not in lines]
+    for i, line in enumerate(kept):
+        following = next((n for n in kept[i + 1 :] if n.strip()), "")
+        if line.lstrip().upper().startswith("ADD ") and line.rstrip().endswith(",") and not following.lstrip().upper().startswith("ADD "):
+            kept[i] = line.rstrip()[:-1]
+    return "\n".join(kept)
 
 
 def _touches(columns, names: set[str]) -> bool:

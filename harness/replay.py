@@ -114,6 +114,16 @@ class MigrationReader(FileReader):
             store[obj_key] = obj
         if kind in ("view", "procedure", "function"):
             self.touched.append(obj_key)
+        if kind == "policy":
+            self._policy_targets(obj)
+
+    def _policy_targets(self, policy) -> None:
+        """A policy binds tables and functions that must exist when it is created (SQL Server refuses it otherwise)."""
+        for predicate in policy.predicates:
+            if key(predicate.table) not in self.catalog.tables:
+                self.fail(predicate.location.line, f"security policy {policy.full_name}: no table {predicate.table} at this point")
+            if key(predicate.function) not in self.catalog.routines:
+                self.fail(predicate.location.line, f"security policy {policy.full_name}: no function {predicate.function} at this point")
 
     def add_index(self, index: Index, options: dict[str, str]) -> None:
         table = self.catalog.tables.get(key(index.table))

@@ -138,7 +138,7 @@ def test_every_intake_and_app_table_has_a_filter_and_all_four_block_predicates()
     tenant_tables = [k for k in catalog.tables if k.split(".")[0] in ("intake", "app")]
     missing = {t: sorted(({"FILTER"} | OPERATIONS) - covered.get(t, set())) for t in tenant_tables}
     assert {t: m for t, m in missing.items() if m} == {}
-    assert len(tenant_tables) == 41
+    assert len(tenant_tables) >= 41  # the 15 intake and 26 app tables of the seeds, at least: the scan found them
 
 
 def test_the_audit_log_refuses_updates_and_deletes_through_a_predicate_that_never_grants():

@@ -267,6 +267,22 @@ def test_a_new_app_table_and_its_predicates_migrate_with_the_policy_re_created_a
     script = (root / "migrations" / "20990101_add_pursuit_note.sql").read_text(encoding="utf-8")
     assert script.index("CREATE TABLE app.pursuit_note") < script.index("DROP SECURITY POLICY app.org_isolation;") < script.index("CREATE SECURITY POLICY app.org_isolation")
     assert texts(run_check(root).findings) == []
+    # The earlier draft that first creates the policy leaves the new table's predicates to this migration.
+    tenant = (root / "migrations/20261122_tenant_isolation.sql").read_text(encoding="utf-8")
+    assert "CREATE SECURITY POLICY app.org_isolation" in tenant and "pursuit_note" not in tenant
+
+
+def test_a_policy_created_before_a_table_it_binds_exists_is_e805_at_the_predicate():
+    from harness.replay import Replay
+
+    replay = Replay()
+    replay.apply("migrations/a.sql", (
+        "CREATE SCHEMA app AUTHORIZATION dbo;\nGO\n"
+        "CREATE FUNCTION app.fn_ok (@org_id int) RETURNS TABLE WITH SCHEMABINDING AS RETURN SELECT 1 AS ok;\nGO\n"
+        "CREATE SECURITY POLICY app.p\nADD FILTER PREDICATE app.fn_ok (org_id) ON app.missing\nWITH (STATE = ON, SCHEMABINDING = ON);\n"
+    ))
+    assert [(f.line, f.code) for f in replay.sink.sorted()] == [(6, "E805")]
+    assert "no table app.missing at this point" in replay.sink.sorted()[0].message
 
 
 PURSUIT_NOTE = """
