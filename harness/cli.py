@@ -127,7 +127,7 @@ def main(ctx: click.Context, color: bool | None) -> None:
 @reports_option
 @click.option("--list-codes", is_flag=True, help="List the finding codes and exit.")
 def check(root: Path, fmt: str, output: Path | None, junit_path: Path | None, json_path: Path | None, list_codes: bool) -> None:
-    """Check sql/ without a server: parsing, references, naming, indexes, the seed contract."""
+    """Check sql/ without a server: parsing, references, naming, indexes, the seed contracts, the migrations and their destructive changes."""
     from .check import ProjectError, run_check
     from .findings import CODES
     from .report import render, summary

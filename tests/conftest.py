@@ -74,3 +74,15 @@ def real_tree(tmp_path: Path) -> Project:
     shutil.copytree(REPO / "contracts", root / "contracts")
     shutil.copy(REPO / ".sqlfluff", root / ".sqlfluff")
     return Project(root)
+
+
+@pytest.fixture(scope="session")
+def resolved_catalog():
+    """The repository's sql/ read and resolved once (read-only: tests must not change it)."""
+    from harness.findings import FindingSink
+    from harness.reader import read_catalog
+    from harness.resolve import resolve_catalog
+
+    catalog = read_catalog(REPO, FindingSink())
+    resolve_catalog(catalog, FindingSink())
+    return catalog

@@ -13,10 +13,8 @@ from .conftest import REPO
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    catalog = read_catalog(REPO, FindingSink())
-    resolve_catalog(catalog, FindingSink())
-    return catalog
+def catalog(resolved_catalog):
+    return resolved_catalog
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    catalog = read_catalog(REPO, FindingSink())
-    resolve_catalog(catalog, FindingSink())
-    return catalog
+def catalog(resolved_catalog):
+    return resolved_catalog
 
 
 @pytest.fixture(scope="module")
