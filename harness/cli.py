@@ -279,7 +279,7 @@ def bundle(root: Path, from_name: str | None, output: Path | None) -> None:
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when docs/schema is not what wsdb docs would write.")
 def docs(root: Path, out_dir: Path | None, check_only: bool) -> None:
     """Write the data dictionary (Markdown) and an entity-relationship picture (SVG) per schema."""
-    from .docs import stale_docs, write_docs
+    from .docs import relative_path, stale_docs, write_docs
 
     catalog = _target(root)
     if check_only:
@@ -293,15 +293,8 @@ def docs(root: Path, out_dir: Path | None, check_only: bool) -> None:
     except OSError as error:
         raise UsageProblem(f"cannot write the docs: {error}") from None
     for path in result.paths:
-        click.echo(f"wrote {_relative(path, root)}")
+        click.echo(f"wrote {relative_path(root, path)}")
     _say(f"wsdb docs: wrote {len(result.paths)} file(s) for {result.tables} tables ({result.seconds:.2f} s)")
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def url_option(func):

@@ -47,7 +47,7 @@ from sqlglot.tokens import Token, TokenType
 from .batches import BatchError, split_batches
 from .findings import FindingSink
 from .model import Catalog, Table, key
-from .reader import _dotted
+from .reader import _dotted, _dotted_at, option_values, with_clause
 from .replay import step_marker
 from .statements import Slice, StatementError, line_of, parse_slice, split, tokenize, word
 from .types import canonical, type_text
@@ -659,39 +659,14 @@ def _name_at(tokens: list[Token], i: int) -> tuple[int, str]:
     """(index after, dotted name) of the name starting at token ``i`` (``IF EXISTS`` stepped over)."""
     if [word(t) for t in tokens[i : i + 2]] == ["IF", "EXISTS"]:
         i += 2
-    parts = []
-    while i < len(tokens):
-        parts.append(tokens[i].text)
-        if i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.DOT:
-            i += 2
-            continue
-        i += 1
-        break
-    return i, ".".join(parts)
+    after, parts = _dotted_at(tokens, i)
+    return after, ".".join(parts)
 
 
 def _with_options(tokens: list[Token], start: int) -> dict[str, str]:
     """``NAME -> VALUE`` of the ``WITH (…)`` option list at parenthesis depth 0 after ``start``."""
-    depth = 0
-    for i in range(start, len(tokens) - 1):
-        kind = tokens[i].token_type
-        if kind == TokenType.L_PAREN:
-            depth += 1
-        elif kind == TokenType.R_PAREN:
-            depth -= 1
-        elif depth == 0 and word(tokens[i]) == "WITH" and tokens[i + 1].token_type == TokenType.L_PAREN:
-            options: dict[str, str] = {}
-            level = 0
-            for j in range(i + 1, len(tokens)):
-                inner = tokens[j].token_type
-                level += inner == TokenType.L_PAREN
-                level -= inner == TokenType.R_PAREN
-                if level == 0:
-                    break
-                if level == 1 and inner == TokenType.EQ and j + 1 < len(tokens):
-                    options[tokens[j - 1].text.upper()] = tokens[j + 1].text.upper()
-            return options
-    return {}
+    found = with_clause(tokens, start)
+    return option_values(found[2]) if found else {}
 
 
 __all__ = ["ACKNOWLEDGEABLE", "acknowledge_line", "header_acknowledgements", "large_tables", "lint_script", "narrowing"]

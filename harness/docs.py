@@ -69,7 +69,7 @@ def stale_docs(root: Path, catalog: Catalog, out_dir: Path | None = None) -> lis
     if out.is_dir():
         stale += [p for p in out.glob("*.md") if p.name not in wanted]
     stale += [out / f"{s}.svg" for s in _schemas(catalog) if not (out / f"{s}.svg").is_file()]
-    return sorted(_relative(root, p) for p in stale)
+    return sorted(relative_path(root, p) for p in stale)
 
 
 def render_index(catalog: Catalog) -> str:
@@ -290,7 +290,8 @@ def _out(root: Path, out_dir: Path | None) -> Path:
     return Path(out_dir) if out_dir is not None else Path(root) / DEFAULT_OUT
 
 
-def _relative(root: Path, path: Path) -> str:
+def relative_path(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` when it lies under it (as printed), else as given."""
     try:
         return path.resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:

@@ -355,22 +355,14 @@ class FileReader:
         how an index is built, not what it is, so the model does not keep them.
         """
         tokens = piece.tokens
-        depth = 0
-        for i, token in enumerate(tokens):
-            if token.token_type == TokenType.L_PAREN:
-                depth += 1
-            elif token.token_type == TokenType.R_PAREN:
-                depth -= 1
-            elif depth == 0 and word(token) == "WITH" and i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.L_PAREN:
-                end = _matching_paren(tokens, i + 1)
-                options = {}
-                for option in _split_commas(tokens[i + 2 : end]):
-                    if len(option) == 3 and option[1].token_type == TokenType.EQ:
-                        options[option[0].text.upper()] = option[2].text.upper()
-                    else:
-                        self.finding(option[0].line, "E100", f"index option {_join(option)} not understood (expected NAME = value)")
-                return Slice(piece.kind, tokens[:i] + tokens[end + 1 :], piece.is_condition), options
-        return piece, {}
+        found = with_clause(tokens)
+        if found is None:
+            return piece, {}
+        start, end, options = found
+        for option in options:
+            if len(option) != 3 or option[1].token_type != TokenType.EQ:
+                self.finding(option[0].line, "E100", f"index option {_join(option)} not understood (expected NAME = value)")
+        return Slice(piece.kind, tokens[:start] + tokens[end + 1 :], piece.is_condition), option_values(options)
 
     def _index(self, tree: exp.Create, piece: Slice, options: dict[str, str] | None = None) -> None:
         index_expr = tree.this
@@ -621,6 +613,27 @@ class FileReader:
 
 def _creates_schema(pieces: list[Slice]) -> bool:
     return any([word(t) for t in piece.tokens[:2]] == ["CREATE", "SCHEMA"] for piece in pieces)
+
+
+def with_clause(tokens: list[Token], start: int = 0) -> tuple[int, int, list[list[Token]]] | None:
+    """The first ``WITH (…)`` option list at parenthesis depth 0 from ``start``: (index of WITH, index of its
+    closing parenthesis, the options split on commas), or None."""
+    depth = 0
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and word(token) == "WITH" and i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.L_PAREN:
+            end = _matching_paren(tokens, i + 1)
+            return i, end, _split_commas(tokens[i + 2 : end])
+    return None
+
+
+def option_values(options: list[list[Token]]) -> dict[str, str]:
+    """``NAME -> VALUE`` (upper case) of the ``NAME = value`` options; others are left out."""
+    return {o[0].text.upper(): o[2].text.upper() for o in options if len(o) == 3 and o[1].token_type == TokenType.EQ}
 
 
 def _dotted_at(tokens: list[Token], i: int) -> tuple[int, list[str]]:

@@ -96,7 +96,7 @@ def test_the_lint_hook_lints_the_files_it_is_given_and_fails_on_a_violation(hook
     rel = "sql/tables/core.org.sql"
     clean = pre_commit("wsdb-lint", "--files", rel)
     assert clean.returncode == 0, clean.stdout[-3000:]
-    assert "wsdb lint: clean in 1 files" in clean.stdout or "Passed" in clean.stdout
+    assert "Passed" in clean.stdout
     table = root / rel
     table.write_text(table.read_text(encoding="utf-8").replace("CREATE TABLE", "create   table", 1), encoding="utf-8")
     broken = pre_commit("wsdb-lint", "--files", rel)
